@@ -1,0 +1,16 @@
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The package root, found the same way whether this runs from `server/` (tests) or `dist/server/` (npm start). */
+function findPackageRoot(from: string): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'package.json'))) return dir;
+    if (dirname(dir) === dir) throw new Error(`no package.json above ${from}`);
+  }
+}
+
+export const packageRoot = findPackageRoot(dirname(fileURLToPath(import.meta.url)));
+export const widgetBundlePath = join(packageRoot, 'dist', 'widget', 'checkout-button.js');
+export const demoDirectory = join(packageRoot, 'demo');
+export const demoCatalogPath = join(demoDirectory, 'catalog.json');

@@ -1,0 +1,71 @@
+import type { Config } from '../config.js';
+import { ProblemError } from '../problems.js';
+import { createPagouProvider } from './pagou.js';
+import type { Provider } from './provider.js';
+import { createSandboxProvider } from './sandbox.js';
+
+export interface ProviderDeps {
+  fetch: typeof fetch;
+}
+
+interface Registration {
+  name: string;
+  /** The variable that enables it, named in the error a disabled provider answers with. */
+  enabledBy: string;
+  create(config: Config, deps: ProviderDeps): Provider | undefined;
+}
+
+/** Every real provider. A new one is a module plus one line here. */
+const registrations: Registration[] = [
+  {
+    name: 'pagou',
+    enabledBy: 'PAGOU_API_KEY',
+    create: (config, { fetch }) => config.pagou && createPagouProvider(config.pagou, { timeoutMs: config.upstreamTimeoutMs, fetch }),
+  },
+];
+
+export type LinkKind = 'createCheckoutLink' | 'createSetupLink';
+
+export interface Providers {
+  /** The providers this proxy runs: the configured ones, or the sandbox alone when none is. */
+  readonly enabled: readonly Provider[];
+  /** The provider for a request, by the name it gave (if any) and the kind of link it needs. */
+  resolve(name: string | undefined, kind: LinkKind): Provider & Required<Pick<Provider, LinkKind>>;
+}
+
+export function createProviders(config: Config, deps: ProviderDeps): Providers {
+  const configured = registrations.flatMap((registration) => registration.create(config, deps) ?? []);
+  const sandbox = configured.length === 0 ? createSandboxProvider() : undefined;
+  const enabled = sandbox ? [sandbox] : configured;
+  const knownNames = [...registrations.map(({ name }) => name), 'sandbox'];
+
+  return {
+    enabled,
+    resolve(name, kind) {
+      if (name !== undefined && !knownNames.includes(name)) {
+        throw new ProblemError('provider_unavailable', `Unknown provider "${name}"; this proxy knows ${knownNames.join(', ')}.`, {
+          errors: [{ field: 'provider', message: `must be one of ${knownNames.join(', ')}` }],
+        });
+      }
+      // With no key configured, the sandbox stands in for every provider so the demo shows each flow.
+      const candidates = sandbox ? [sandbox] : configured.filter((provider) => name === undefined || provider.name === name);
+      if (candidates.length === 0) {
+        const registration = registrations.find((entry) => entry.name === name);
+        const hint = registration ? ` (set ${registration.enabledBy})` : '';
+        throw new ProblemError('provider_unavailable', `The provider "${name}" is not enabled on this proxy${hint}.`);
+      }
+      const capable = candidates.filter((provider) => provider[kind] !== undefined);
+      const what = kind === 'createCheckoutLink' ? 'checkout links' : 'payment-method set-up links';
+      if (capable.length === 0) {
+        const detail = name ? `The provider "${name}" does not make ${what}.` : `No enabled provider makes ${what}.`;
+        throw new ProblemError('request_not_supported', detail);
+      }
+      if (capable.length > 1) {
+        throw new ProblemError('validation_error', `Several providers make ${what}; name one in "provider".`, {
+          errors: [{ field: 'provider', message: `must be one of ${capable.map((provider) => provider.name).join(', ')}` }],
+        });
+      }
+      return capable[0] as Provider & Required<Pick<Provider, LinkKind>>;
+    },
+  };
+}

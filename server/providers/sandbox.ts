@@ -1,0 +1,69 @@
+import { randomUUID } from 'node:crypto';
+import type { PricedCheckout, Provider } from './provider.js';
+import { createSandboxPages } from './sandbox-pages.js';
+
+type LinkContent = { kind: 'checkout'; checkout: PricedCheckout } | { kind: 'setup'; customerId: string };
+export type SandboxLink = LinkContent & { id: string; createdAt: number; completedAt?: number };
+
+export interface SandboxOptions {
+  /** How many links to keep; the oldest goes first. */
+  capacity?: number;
+  /** How long a link stays payable. */
+  ttlMs?: number;
+  now?: () => number;
+}
+
+/** In-memory links, bounded in count and age, so a flood of checkouts cannot grow the process. */
+export class SandboxLinkStore {
+  readonly #links = new Map<string, SandboxLink>();
+  readonly #capacity: number;
+  readonly #ttlMs: number;
+  readonly #now: () => number;
+
+  constructor({ capacity = 1000, ttlMs = 60 * 60 * 1000, now = Date.now }: SandboxOptions = {}) {
+    this.#capacity = capacity;
+    this.#ttlMs = ttlMs;
+    this.#now = now;
+  }
+
+  add(content: LinkContent): SandboxLink {
+    const stored: SandboxLink = { ...content, id: randomUUID(), createdAt: this.#now() };
+    this.#links.set(stored.id, stored);
+    if (this.#links.size > this.#capacity) this.#links.delete(this.#links.keys().next().value!);
+    return stored;
+  }
+
+  get(id: string): SandboxLink | undefined {
+    const link = this.#links.get(id);
+    if (link && this.#now() - link.createdAt > this.#ttlMs) {
+      this.#links.delete(id);
+      return undefined;
+    }
+    return link;
+  }
+
+  get size(): number {
+    return this.#links.size;
+  }
+}
+
+/**
+ * The built-in provider when no key is configured: it takes the same priced checkout Pagou would
+ * receive and links to hosted pages the proxy serves itself, so the demo runs the real pipeline.
+ */
+export function createSandboxProvider(options: SandboxOptions = {}): Provider & { store: SandboxLinkStore } {
+  const store = new SandboxLinkStore(options);
+  return {
+    name: 'sandbox',
+    store,
+    pages: createSandboxPages(store),
+    async createCheckoutLink(checkout, { publicOrigin }) {
+      const { id } = store.add({ kind: 'checkout', checkout });
+      return `${publicOrigin}/sandbox/checkout/${id}`;
+    },
+    async createSetupLink(customerId, { publicOrigin }) {
+      const { id } = store.add({ kind: 'setup', customerId });
+      return `${publicOrigin}/sandbox/setup/${id}`;
+    },
+  };
+}
