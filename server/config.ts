@@ -40,11 +40,15 @@ const integer = (min: number, max: number) =>
 
 /** An upstream base URL: https, or http only on loopback (never send a key in clear over a network). */
 const upstreamUrl = z
-  .url({ protocol: /^https?$/, error: 'must be an absolute http(s) URL' })
-  .refine((value) => {
-    const url = new URL(value);
-    return url.protocol === 'https:' || isLoopbackHost(url.hostname);
-  }, 'must use https (plain http is only allowed on loopback hosts)')
+  .string()
+  .superRefine((value, context) => {
+    const url = URL.canParse(value) ? new URL(value) : undefined;
+    if (url?.protocol === 'https:' || (url?.protocol === 'http:' && isLoopbackHost(url.hostname))) return;
+    context.addIssue({
+      code: 'custom',
+      message: url?.protocol === 'http:' ? 'must use https (plain http is only allowed on loopback hosts)' : 'must be an absolute https URL',
+    });
+  })
   .transform((value) => value.replace(/\/+$/, ''));
 
 /** Never echoes its value: these are keys. */
@@ -53,12 +57,11 @@ const secret = (minBytes = 1) =>
 
 const origins = z.string().transform((value, context) => {
   const list = value.split(',').map((item) => item.trim()).filter(Boolean);
-  for (const item of list) {
-    if (!URL.canParse(item) || new URL(item).origin !== item.replace(/\/$/, '')) {
-      context.addIssue({ code: 'custom', message: `"${item}" is not an origin like https://shop.example.com (scheme, host and port only)` });
-    }
+  const bad = list.filter((item) => !URL.canParse(item) || new URL(item).origin !== item.replace(/\/$/, ''));
+  for (const item of bad) {
+    context.addIssue({ code: 'custom', message: `"${item}" is not an origin like https://shop.example.com (scheme, host and port only)` });
   }
-  return list.map((item) => new URL(item).origin);
+  return bad.length > 0 ? z.NEVER : list.map((item) => new URL(item).origin);
 });
 
 const environment = z

@@ -1,0 +1,229 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import request from 'supertest';
+import { testApp } from './support.js';
+
+const post = (app: Parameters<typeof request>[0], body: unknown) =>
+  request(app).post('/api/checkout').set('content-type', 'application/json').send(JSON.stringify(body));
+
+function assertProblem(response: request.Response, status: number, code: string): void {
+  assert.equal(response.status, status, JSON.stringify(response.body));
+  assert.match(response.headers['content-type'], /^application\/problem\+json/);
+  const body = JSON.parse(response.text) as Record<string, unknown>;
+  assert.equal(body.code, code);
+  assert.equal(body.status, status);
+  assert.equal(body.type, `urn:checkout-button:problem:${code}`);
+  assert.equal(typeof body.title, 'string');
+  assert.equal(typeof body.detail, 'string');
+}
+
+const fieldsOf = (response: request.Response) => (JSON.parse(response.text) as { errors: Array<{ field: string }> }).errors.map(({ field }) => field);
+
+describe('POST /api/checkout with JSON', () => {
+  it('when the cart names catalog products, answers 201 with the sandbox URL', async () => {
+    const { app } = testApp();
+    const response = await post(app, { items: [{ product: 'SKU-A', quantity: 2 }] });
+    assert.equal(response.status, 201);
+    assert.equal(response.body.provider, 'sandbox');
+    assert.match(response.body.url, /^http:\/\/127\.0\.0\.1:\d+\/sandbox\/checkout\/[\w-]{36}$/);
+    assert.equal(response.headers['cache-control'], 'no-store');
+  });
+
+  it('when a product is repeated, merges the lines and prices them from the catalog', async () => {
+    const { app } = testApp();
+    const created = await post(app, { items: [{ product: 'SKU-B' }, { product: 'SKU-A', quantity: 2 }, { product: 'SKU-B', quantity: 3 }], title: 'Order #1042' });
+    const page = await request(app).get(new URL(created.body.url).pathname);
+    assert.equal(page.status, 200);
+    assert.match(page.text, /<h1>Order #1042<\/h1>/);
+    assert.match(page.text, /<td>Beta mug<\/td><td>4<\/td><td>R\$159\.60<\/td>/);
+    assert.match(page.text, /<td>Alpha shirt<\/td><td>2<\/td><td>R\$159\.80<\/td>/);
+    assert.match(page.text, /Total R\$319\.40/);
+  });
+
+  const invalid: Array<[string, unknown, string[]]> = [
+    ['a line carries a price', { items: [{ product: 'SKU-A', price: 1 }] }, ['items[0].price']],
+    ['a line carries a name', { items: [{ product: 'SKU-A', name: 'Free shirt' }] }, ['items[0].name']],
+    ['the body carries an unknown field', { items: [{ product: 'SKU-A' }], discount: 100 }, ['discount']],
+    ['the quantity is zero', { items: [{ product: 'SKU-A', quantity: 0 }] }, ['items[0].quantity']],
+    ['the quantity is 100', { items: [{ product: 'SKU-A', quantity: 100 }] }, ['items[0].quantity']],
+    ['the quantity is fractional', { items: [{ product: 'SKU-A', quantity: 1.5 }] }, ['items[0].quantity']],
+    ['the quantity is a string', { items: [{ product: 'SKU-A', quantity: '2' }] }, ['items[0].quantity']],
+    ['the cart is empty', { items: [] }, ['items']],
+    ['the product id is empty', { items: [{ product: '' }] }, ['items[0].product']],
+    ['the body names nothing to buy', {}, ['(body)']],
+    ['the body is an array', [{ product: 'SKU-A' }], ['(body)']],
+    ['both items and amount are sent', { items: [{ product: 'SKU-A' }], amount: 100 }, ['(body)']],
+    ['a cart carries a currency', { items: [{ product: 'SKU-A' }], currency: 'USD' }, ['currency']],
+    ['the title is empty', { items: [{ product: 'SKU-A' }], title: ' ' }, ['title']],
+    ['the title is over 255 characters', { items: [{ product: 'SKU-A' }], title: 'x'.repeat(256) }, ['title']],
+    ['the currency is unknown', { amount: 100, currency: 'XYZ' }, ['currency']],
+    ['a customer id is named in plain text', { provider: 'lago', customer_id: 'cus_1' }, ['(body)', 'customer_id']],
+  ];
+  for (const [when, body, fields] of invalid) {
+    it(`when ${when}, answers 422 validation_error naming ${fields.join(', ')}`, async () => {
+      const { app } = testApp();
+      const response = await post(app, body);
+      assertProblem(response, 422, 'validation_error');
+      assert.deepEqual(fieldsOf(response).sort(), [...fields].sort());
+    });
+  }
+
+  it('when the catalog lacks products, answers 422 unknown_product naming each', async () => {
+    const { app } = testApp();
+    const response = await post(app, { items: [{ product: 'SKU-A' }, { product: 'NOPE-1' }, { product: 'NOPE-2' }] });
+    assertProblem(response, 422, 'unknown_product');
+    assert.deepEqual(fieldsOf(response), ['items[1].product', 'items[2].product']);
+  });
+
+  it('when the merged quantity passes 99, answers 422 validation_error', async () => {
+    const { app } = testApp();
+    const response = await post(app, { items: [{ product: 'SKU-A', quantity: 60 }, { product: 'SKU-A', quantity: 40 }] });
+    assertProblem(response, 422, 'validation_error');
+    assert.match(JSON.parse(response.text).detail, /At most 99/);
+  });
+
+  it('when the cart has more than 25 different products, answers 422 validation_error', async () => {
+    const products = Array.from({ length: 26 }, (_, index) => ({ id: `SKU-${index}`, name: `Item ${index}`, price: 100, currency: 'BRL' }));
+    const catalog = join(mkdtempSync(join(tmpdir(), 'catalog-')), 'catalog.json');
+    writeFileSync(catalog, JSON.stringify({ products }));
+    const { app } = testApp({ CATALOG_FILE: catalog });
+    assert.equal((await post(app, { items: products.slice(0, 25).map(({ id }) => ({ product: id })) })).status, 201);
+    const response = await post(app, { items: products.map(({ id }) => ({ product: id })) });
+    assertProblem(response, 422, 'validation_error');
+    assert.deepEqual(fieldsOf(response), ['items']);
+  });
+
+  it('when the cart mixes currencies, answers 422 mixed_currencies', async () => {
+    const { app } = testApp();
+    assertProblem(await post(app, { items: [{ product: 'SKU-A' }, { product: 'SKU-USD' }] }), 422, 'mixed_currencies');
+  });
+
+  it('when value-only links are disabled, answers 422 amount_not_allowed', async () => {
+    const { app } = testApp();
+    assertProblem(await post(app, { amount: 15000, currency: 'BRL' }), 422, 'amount_not_allowed');
+  });
+
+  it('when the amount is outside AMOUNT_MIN..AMOUNT_MAX, answers 422 amount_out_of_range', async () => {
+    const { app } = testApp({ AMOUNT_MIN: '500', AMOUNT_MAX: '100000' });
+    assertProblem(await post(app, { amount: 499 }), 422, 'amount_out_of_range');
+    assertProblem(await post(app, { amount: 100001 }), 422, 'amount_out_of_range');
+  });
+
+  it('when the amount is within bounds, creates a value-only link in BRL by default', async () => {
+    const { app } = testApp({ AMOUNT_MIN: '500', AMOUNT_MAX: '100000' });
+    const created = await post(app, { amount: 15000 });
+    assert.equal(created.status, 201);
+    const page = await request(app).get(new URL(created.body.url).pathname);
+    assert.match(page.text, /<td>Amount<\/td><td>R\$150\.00<\/td>/);
+  });
+
+  it('when the provider is unknown, answers 422 provider_unavailable', async () => {
+    const { app } = testApp();
+    assertProblem(await post(app, { items: [{ product: 'SKU-A' }], provider: 'stripe' }), 422, 'provider_unavailable');
+  });
+
+  it('when a configured proxy is asked for a provider it has not enabled, answers 422 provider_unavailable naming the variable', async () => {
+    const { app } = testApp({ PAGOU_API_KEY: 'pk_test_1', PAGOU_API_URL: 'http://127.0.0.1:9' });
+    const response = await post(app, { items: [{ product: 'SKU-A' }], provider: 'sandbox' });
+    assertProblem(response, 422, 'provider_unavailable');
+  });
+
+  it('when the body is not JSON, answers 400 malformed_json', async () => {
+    const { app } = testApp();
+    assertProblem(await request(app).post('/api/checkout').set('content-type', 'application/json').send('{"items": ['), 400, 'malformed_json');
+  });
+
+  it('when the content type is neither JSON nor a form, answers 415 unsupported_media_type', async () => {
+    const { app } = testApp();
+    assertProblem(await request(app).post('/api/checkout').set('content-type', 'text/plain').send('SKU-A'), 415, 'unsupported_media_type');
+    assertProblem(await request(app).post('/api/checkout'), 415, 'unsupported_media_type');
+  });
+
+  it('when the body is over 16 KB, answers 413 payload_too_large', async () => {
+    const { app } = testApp();
+    const response = await post(app, { items: [{ product: 'SKU-A' }], title: 'x'.repeat(17 * 1024) });
+    assertProblem(response, 413, 'payload_too_large');
+  });
+
+  it('when the method is not POST, answers 405 with Allow', async () => {
+    const { app } = testApp();
+    const response = await request(app).get('/api/checkout');
+    assertProblem(response, 405, 'method_not_allowed');
+    assert.equal(response.headers.allow, 'POST');
+  });
+});
+
+describe('POST /api/checkout from a plain HTML form', () => {
+  const form = (app: Parameters<typeof request>[0], body: string) =>
+    request(app).post('/api/checkout').set('content-type', 'application/x-www-form-urlencoded').set('accept', 'text/html').send(body);
+
+  it('when the form names a product, answers 303 See Other to the hosted page', async () => {
+    const { app } = testApp();
+    const response = await form(app, 'product=SKU-A&quantity=2');
+    assert.equal(response.status, 303);
+    assert.match(response.headers.location, /\/sandbox\/checkout\/[\w-]{36}$/);
+    const page = await request(app).get(new URL(response.headers.location).pathname);
+    assert.match(page.text, /<td>Alpha shirt<\/td><td>2<\/td>/);
+  });
+
+  it('when the form leaves the quantity empty, buys one', async () => {
+    const { app } = testApp();
+    const response = await form(app, 'product=SKU-B&quantity=');
+    assert.equal(response.status, 303);
+  });
+
+  it('when the form carries an amount, answers 303 for a value-only link', async () => {
+    const { app } = testApp({ AMOUNT_MAX: '100000' });
+    assert.equal((await form(app, 'amount=2500&currency=BRL')).status, 303);
+  });
+
+  it('when a browser form fails, shows a readable page with the reason and a way back', async () => {
+    const { app } = testApp();
+    const response = await form(app, 'product=NOPE').set('referer', 'https://shop.example/p/1');
+    assert.equal(response.status, 422);
+    assert.match(response.headers['content-type'], /^text\/html/);
+    assert.match(response.text, /<h1>Unknown product<\/h1>/);
+    assert.match(response.text, /<a href="https:\/\/shop\.example\/p\/1">Back to the shop<\/a>/);
+  });
+
+  it('when a script posts a form and accepts JSON, answers problem+json', async () => {
+    const { app } = testApp();
+    const response = await request(app).post('/api/checkout').set('content-type', 'application/x-www-form-urlencoded').send('quantity=abc&product=SKU-A');
+    assertProblem(response, 422, 'validation_error');
+    assert.deepEqual(fieldsOf(response), ['quantity']);
+  });
+
+  it('when a form field is repeated, answers 422 instead of guessing', async () => {
+    const { app } = testApp();
+    const response = await request(app).post('/api/checkout').set('content-type', 'application/x-www-form-urlencoded').send('product=SKU-A&product=SKU-B');
+    assertProblem(response, 422, 'validation_error');
+  });
+});
+
+describe('other routes', () => {
+  it('GET /healthz answers 200 {status: ok}', async () => {
+    const { app } = testApp();
+    const response = await request(app).get('/healthz');
+    assert.equal(response.status, 200);
+    assert.deepEqual(response.body, { status: 'ok' });
+  });
+
+  it('GET /api/products lists only the public fields', async () => {
+    const { app } = testApp();
+    const response = await request(app).get('/api/products');
+    assert.equal(response.status, 200);
+    assert.deepEqual(response.body.products[0], {
+      id: 'SKU-A', name: 'Alpha shirt', price: 7990, currency: 'BRL', compare_price: 9990,
+      description: 'Cotton.', image_url: 'https://images.example/a.png', type: 'physical',
+    });
+    assert.deepEqual(response.body.products.map((product: { id: string }) => product.id), ['SKU-A', 'SKU-B', 'SKU-E', 'SKU-USD']);
+  });
+
+  it('when no route matches, answers 404 not_found as problem+json', async () => {
+    const { app } = testApp();
+    assertProblem(await request(app).get('/api/nothing'), 404, 'not_found');
+  });
+});

@@ -1,0 +1,169 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { promisify } from 'node:util';
+import { ConfigError, loadConfig } from '../../server/config.js';
+import { fixtureCatalog } from './support.js';
+
+const run = promisify(execFile);
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    loadConfig({ CATALOG_FILE: fixtureCatalog, ...env });
+  } catch (error) {
+    assert.ok(error instanceof ConfigError);
+    return error.problems;
+  }
+  assert.fail('expected a ConfigError');
+}
+
+function catalogFile(json: unknown): string {
+  const path = join(mkdtempSync(join(tmpdir(), 'catalog-')), 'catalog.json');
+  writeFileSync(path, typeof json === 'string' ? json : JSON.stringify(json));
+  return path;
+}
+
+describe('loadConfig', () => {
+  it('when nothing is set, uses the documented defaults and the sandbox', () => {
+    const config = loadConfig({});
+    assert.equal(config.port, 3000);
+    assert.equal(config.trustProxy, 0);
+    assert.deepEqual(config.allowedOrigins, []);
+    assert.equal(config.valueOnly, undefined);
+    assert.equal(config.upstreamTimeoutMs, 10_000);
+    assert.equal(config.rateLimitPerMinute, 30);
+    assert.equal(config.pagou, undefined);
+    assert.equal(config.lago, undefined);
+    assert.ok(config.catalog.get('SKU-TSHIRT-BLACK-M'), 'the demo catalog is the default');
+    assert.equal(config.customerTokenSecret?.byteLength, 43, 'sandbox mode makes a random token secret');
+  });
+
+  it('when variables are empty strings, treats them as unset', () => {
+    const config = loadConfig({ CATALOG_FILE: fixtureCatalog, PORT: '', PAGOU_API_KEY: '  ', AMOUNT_MAX: '' });
+    assert.equal(config.port, 3000);
+    assert.equal(config.pagou, undefined);
+    assert.equal(config.valueOnly, undefined);
+  });
+
+  it('when values are valid, parses every variable', () => {
+    const config = loadConfig({
+      CATALOG_FILE: fixtureCatalog,
+      PORT: '8080',
+      PAGOU_API_KEY: 'pk_live_x',
+      PAGOU_API_URL: 'https://api-sandbox.pagou.ai/',
+      ALLOWED_ORIGINS: 'https://shop.example, http://localhost:5173',
+      AMOUNT_MIN: '100',
+      AMOUNT_MAX: '500000',
+      UPSTREAM_TIMEOUT_MS: '2500',
+      RATE_LIMIT_PER_MINUTE: '5',
+      TRUST_PROXY: '1',
+    });
+    assert.equal(config.port, 8080);
+    assert.deepEqual(config.pagou, { apiKey: 'pk_live_x', apiUrl: 'https://api-sandbox.pagou.ai' });
+    assert.deepEqual(config.allowedOrigins, ['https://shop.example', 'http://localhost:5173']);
+    assert.deepEqual(config.valueOnly, { min: 100, max: 500000 });
+    assert.equal(config.upstreamTimeoutMs, 2500);
+    assert.equal(config.rateLimitPerMinute, 5);
+    assert.equal(config.trustProxy, 1);
+    assert.equal(config.customerTokenSecret, undefined, 'no random secret once a real provider is configured');
+  });
+
+  const badValues: Array<[string, string]> = [
+    ['PORT', 'eighty'],
+    ['PORT', '70000'],
+    ['TRUST_PROXY', 'true'],
+    ['UPSTREAM_TIMEOUT_MS', '-1'],
+    ['RATE_LIMIT_PER_MINUTE', '0'],
+    ['AMOUNT_MAX', '12.5'],
+    ['PAGOU_API_URL', 'not a url'],
+    ['PAGOU_API_URL', 'http://api.pagou.ai'],
+    ['LAGO_API_URL', 'ftp://lago.example'],
+    ['ALLOWED_ORIGINS', 'https://shop.example/path'],
+    ['ALLOWED_ORIGINS', '*'],
+    ['LOG_LEVEL', 'loud'],
+    ['CUSTOMER_TOKEN_SECRET', 'too-short'],
+  ];
+  for (const [name, value] of badValues) {
+    it(`when ${name} is "${value}", reports ${name}`, () => {
+      const problems = problemsOf({ [name]: value });
+      assert.equal(problems.length, 1, problems.join('\n'));
+      assert.match(problems[0]!, new RegExp(`^${name}: `));
+    });
+  }
+
+  it('when AMOUNT_MIN is greater than AMOUNT_MAX, reports AMOUNT_MIN', () => {
+    assert.deepEqual(problemsOf({ AMOUNT_MIN: '500', AMOUNT_MAX: '100' }), ['AMOUNT_MIN: must not be greater than AMOUNT_MAX']);
+  });
+
+  it('when AMOUNT_MIN is set without AMOUNT_MAX, says value-only stays off', () => {
+    assert.match(problemsOf({ AMOUNT_MIN: '500' })[0]!, /^AMOUNT_MIN: .*AMOUNT_MAX/);
+  });
+
+  it('when LAGO_API_KEY is set without CUSTOMER_TOKEN_SECRET, asks for the secret', () => {
+    assert.match(problemsOf({ LAGO_API_KEY: 'lago_key' })[0]!, /^CUSTOMER_TOKEN_SECRET: is required when LAGO_API_KEY is set/);
+  });
+
+  it('when several variables are bad, reports every one at once', () => {
+    const problems = problemsOf({ PORT: 'x', TRUST_PROXY: 'y', PAGOU_API_URL: 'z', CATALOG_FILE: '/nonexistent/catalog.json' });
+    assert.deepEqual(problems.map((problem) => problem.split(':')[0]), ['PORT', 'TRUST_PROXY', 'PAGOU_API_URL', 'CATALOG_FILE']);
+  });
+
+  it('when a key is set alongside a bad variable, never prints the key', () => {
+    const key = 'pk_live_DO_NOT_PRINT_4242';
+    const error = (() => {
+      try {
+        loadConfig({ CATALOG_FILE: fixtureCatalog, PAGOU_API_KEY: key, PAGOU_API_URL: key, LAGO_API_KEY: key, CUSTOMER_TOKEN_SECRET: key });
+      } catch (caught) {
+        return caught as Error;
+      }
+    })();
+    assert.ok(error instanceof ConfigError);
+    assert.ok(!error.message.includes(key), error.message);
+  });
+});
+
+describe('catalog validation', () => {
+  const valid = { id: 'SKU-1', name: 'Shirt', price: 100, currency: 'BRL' };
+  const cases: Array<[string, unknown, RegExp]> = [
+    ['a duplicate id', { products: [valid, valid] }, /product "SKU-1" id: duplicate id "SKU-1"/],
+    ['a decimal price', { products: [{ ...valid, price: 79.9 }] }, /product "SKU-1" price:/],
+    ['a zero price', { products: [{ ...valid, price: 0 }] }, /product "SKU-1" price:/],
+    ['a currency Pagou does not take', { products: [{ ...valid, currency: 'XYZ' }] }, /product "SKU-1" currency:/],
+    ['an empty name', { products: [{ ...valid, name: '' }] }, /product "SKU-1" name:/],
+    ['a description over 2000 characters', { products: [{ ...valid, description: 'x'.repeat(2001) }] }, /product "SKU-1" description:/],
+    ['an unknown type', { products: [{ ...valid, type: 'service' }] }, /product "SKU-1" type:/],
+    ['an http image URL', { products: [{ ...valid, image_url: 'http://img.example/a.png' }] }, /product "SKU-1" image_url: must be an absolute https URL/],
+    ['an unknown field', { products: [{ ...valid, colour: 'red' }] }, /product "SKU-1": Unrecognized key/],
+    ['a product without an id', { products: [{ name: 'x', price: 1, currency: 'BRL' }] }, /product #1 id:/],
+    ['no products list', {}, /products:/],
+    ['text that is not JSON', '{ products: ', /CATALOG_FILE: not valid JSON/],
+  ];
+  for (const [what, json, message] of cases) {
+    it(`when the catalog has ${what}, names the product and the field`, () => {
+      const problems = problemsOf({ CATALOG_FILE: catalogFile(json) });
+      assert.equal(problems.length, 1, problems.join('\n'));
+      assert.match(problems[0]!, /^CATALOG_FILE: /);
+      assert.match(problems[0]!, message);
+    });
+  }
+
+  it('when the catalog file cannot be read, says which file', () => {
+    assert.match(problemsOf({ CATALOG_FILE: '/nonexistent/catalog.json' })[0]!, /CATALOG_FILE: cannot read \/nonexistent\/catalog.json \(ENOENT\)/);
+  });
+});
+
+describe('start-up', () => {
+  it('when the configuration is bad, exits non-zero with one message listing every bad variable', async () => {
+    const entry = new URL('../../server/index.ts', import.meta.url).pathname;
+    const failure = await run(process.execPath, ['--import', 'tsx', entry], {
+      env: { PATH: process.env.PATH, PORT: 'x', PAGOU_API_KEY: 'pk_live_SECRET_9', PAGOU_API_URL: 'http://insecure.example' },
+      timeout: 20_000,
+    }).then(() => assert.fail('expected a non-zero exit'), (error: { code: number; stderr: string; stdout: string }) => error);
+    assert.equal(failure.code, 1);
+    assert.match(failure.stderr, /Invalid configuration:\n {2}- PORT: .*\n {2}- PAGOU_API_URL: /);
+    assert.ok(!`${failure.stderr}${failure.stdout}`.includes('pk_live_SECRET_9'));
+  });
+});

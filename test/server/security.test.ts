@@ -1,0 +1,129 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import request from 'supertest';
+import { testApp } from './support.js';
+
+const cart = JSON.stringify({ items: [{ product: 'SKU-A' }] });
+const checkout = (app: Parameters<typeof request>[0]) =>
+  request(app).post('/api/checkout').set('content-type', 'application/json');
+
+describe('origins', () => {
+  it('when an allowed origin posts, answers 201 with CORS headers for that origin', async () => {
+    const { app } = testApp({ ALLOWED_ORIGINS: 'https://shop.example' });
+    const response = await checkout(app).set('origin', 'https://shop.example').send(cart);
+    assert.equal(response.status, 201);
+    assert.equal(response.headers['access-control-allow-origin'], 'https://shop.example');
+    assert.match(response.headers.vary, /Origin/);
+    assert.equal(response.headers['access-control-allow-credentials'], undefined);
+  });
+
+  it('when the page is served by the proxy itself, its own origin may post', async () => {
+    const { app } = testApp();
+    const response = await checkout(app).set('host', 'pay.example:8443').set('origin', 'http://pay.example:8443').send(cart);
+    assert.equal(response.status, 201);
+  });
+
+  it('when another origin posts, answers 403 origin_not_allowed without creating a link', async () => {
+    const { app } = testApp({ ALLOWED_ORIGINS: 'https://shop.example' });
+    const response = await checkout(app).set('origin', 'https://evil.example').send(cart);
+    assert.equal(response.status, 403);
+    assert.equal(JSON.parse(response.text).code, 'origin_not_allowed');
+    assert.equal(response.headers['access-control-allow-origin'], undefined);
+    assert.equal(response.headers.ratelimit, undefined, 'refused before the rate limiter counts it');
+  });
+
+  it('when an allowed origin sends a preflight, answers 204 with the allowed method and header', async () => {
+    const { app } = testApp({ ALLOWED_ORIGINS: 'https://shop.example' });
+    const response = await request(app).options('/api/checkout')
+      .set('origin', 'https://shop.example')
+      .set('access-control-request-method', 'POST')
+      .set('access-control-request-headers', 'content-type');
+    assert.equal(response.status, 204);
+    assert.equal(response.headers['access-control-allow-origin'], 'https://shop.example');
+    assert.match(response.headers['access-control-allow-methods'], /POST/);
+    assert.equal(response.headers['access-control-allow-headers'], 'content-type');
+  });
+
+  it('when another origin sends a preflight, answers 403 and no CORS headers', async () => {
+    const { app } = testApp({ ALLOWED_ORIGINS: 'https://shop.example' });
+    const response = await request(app).options('/api/checkout').set('origin', 'https://evil.example').set('access-control-request-method', 'POST');
+    assert.equal(response.status, 403);
+    assert.equal(response.headers['access-control-allow-origin'], undefined);
+  });
+
+  it('when a sandboxed page sends Origin: null, answers 403', async () => {
+    const { app } = testApp({ ALLOWED_ORIGINS: 'https://shop.example' });
+    assert.equal((await checkout(app).set('origin', 'null').send(cart)).status, 403);
+  });
+});
+
+describe('rate limiting', () => {
+  it('when a client passes RATE_LIMIT_PER_MINUTE, answers 429 rate_limited with Retry-After', async () => {
+    const { app } = testApp({ RATE_LIMIT_PER_MINUTE: '2' });
+    assert.equal((await checkout(app).send(cart)).status, 201);
+    assert.equal((await checkout(app).send(cart)).status, 201);
+    const limited = await checkout(app).send(cart);
+    assert.equal(limited.status, 429);
+    assert.equal(JSON.parse(limited.text).code, 'rate_limited');
+    assert.match(limited.headers['retry-after'], /^\d+$/);
+    assert.ok(Number(limited.headers['retry-after']) <= 60);
+  });
+
+  it('when behind one trusted proxy, limits by the forwarded client address', async () => {
+    const { app } = testApp({ RATE_LIMIT_PER_MINUTE: '1', TRUST_PROXY: '1' });
+    assert.equal((await checkout(app).set('x-forwarded-for', '203.0.113.1').send(cart)).status, 201);
+    assert.equal((await checkout(app).set('x-forwarded-for', '203.0.113.2').send(cart)).status, 201);
+    assert.equal((await checkout(app).set('x-forwarded-for', '203.0.113.1').send(cart)).status, 429);
+  });
+
+  it('when TRUST_PROXY is 0, a forged X-Forwarded-For does not escape the limit', async () => {
+    const { app } = testApp({ RATE_LIMIT_PER_MINUTE: '1' });
+    assert.equal((await checkout(app).set('x-forwarded-for', '203.0.113.1').send(cart)).status, 201);
+    assert.equal((await checkout(app).set('x-forwarded-for', '203.0.113.2').send(cart)).status, 429);
+  });
+
+  it('when behind one trusted proxy, sandbox links use the forwarded scheme and host', async () => {
+    const { app } = testApp({ TRUST_PROXY: '1' });
+    const response = await checkout(app).set('x-forwarded-proto', 'https').set('x-forwarded-host', 'pay.shop.example').send(cart);
+    assert.match(response.body.url, /^https:\/\/pay\.shop\.example\/sandbox\/checkout\//);
+  });
+});
+
+describe('headers and logs', () => {
+  it('sets helmet headers on every response, errors included', async () => {
+    const { app } = testApp();
+    for (const response of [await request(app).get('/healthz'), await request(app).get('/missing'), await checkout(app).send('{')]) {
+      assert.equal(response.headers['x-content-type-options'], 'nosniff');
+      assert.match(response.headers['content-security-policy'], /default-src 'self'/);
+      assert.equal(response.headers['x-powered-by'], undefined);
+    }
+  });
+
+  it('echoes a sane X-Request-Id and makes one up otherwise', async () => {
+    const { app } = testApp();
+    assert.equal((await request(app).get('/healthz').set('x-request-id', 'abc-123')).headers['x-request-id'], 'abc-123');
+    assert.match((await request(app).get('/healthz').set('x-request-id', 'not a safe id; <script>')).headers['x-request-id'], /^[\da-f-]{36}$/);
+  });
+
+  it('writes one line per request with its id, status and provider, and no headers', async () => {
+    const { app, logs } = testApp();
+    const response = await checkout(app).set('authorization', 'Bearer shopper-secret').set('cookie', 'session=s3cr3t').send(cart);
+    const lines = logs.entries.filter((entry) => (entry.req as { id?: string } | undefined)?.id === response.headers['x-request-id']);
+    assert.equal(lines.length, 1);
+    assert.deepEqual(lines[0]!.res, { status: 201 });
+    assert.equal(lines[0]!.provider, 'sandbox');
+    assert.ok(!logs.text.includes('shopper-secret') && !logs.text.includes('s3cr3t'));
+  });
+
+  it('when the proxy fails unexpectedly, answers 500 internal_error without a stack trace', async () => {
+    const { app, logs } = testApp();
+    app.providers.enabled[0]!.createCheckoutLink = async () => {
+      throw new Error('database exploded at /srv/secret/path.ts:12');
+    };
+    const response = await checkout(app).send(cart);
+    assert.equal(response.status, 500);
+    assert.equal(JSON.parse(response.text).code, 'internal_error');
+    assert.ok(!response.text.includes('exploded') && !response.text.includes('/srv/'));
+    assert.ok(logs.text.includes('database exploded'), 'the cause is logged for the operator');
+  });
+});
