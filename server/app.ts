@@ -6,9 +6,10 @@ import type { Config } from './config.js';
 import type { Logger } from './logger.js';
 import { originPolicy } from './middleware/origin-policy.js';
 import { notFound, problemHandler } from './middleware/problem-handler.js';
-import { demoDirectory, widgetBundlePath } from './paths.js';
+import { widgetBundlePath } from './paths.js';
 import { createProviders, type Providers } from './providers/index.js';
 import { checkoutRoutes } from './routes/checkout.js';
+import { demoRoutes } from './routes/demo.js';
 import { productRoutes } from './routes/products.js';
 import { widgetScriptRoutes } from './routes/widget-script.js';
 
@@ -62,7 +63,7 @@ export function createApp(config: Config, deps: AppDeps): App {
   for (const provider of providers.enabled) {
     if (provider.pages) app.use(`/${provider.name}`, provider.pages);
   }
-  app.use(express.static(demoDirectory, { index: 'index.html', maxAge: '5m' }));
+  if (config.demo) app.use(demoRoutes(config, providers.enabled.some(({ name }) => name === 'sandbox')));
 
   app.use(notFound);
   app.use(problemHandler);

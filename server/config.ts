@@ -27,6 +27,8 @@ export interface Config {
   lago: UpstreamSettings | undefined;
   /** HS256 secret for customer tokens; random per start in sandbox mode when none is configured. */
   customerTokenSecret: Uint8Array | undefined;
+  /** Serve the demo storefront at `/`. */
+  demo: boolean;
 }
 
 const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -80,6 +82,7 @@ const environment = z
     LAGO_API_KEY: secret().optional(),
     LAGO_API_URL: upstreamUrl.default('https://api.getlago.com'),
     CUSTOMER_TOKEN_SECRET: secret(32).optional(),
+    DEMO: z.enum(['on', 'off'], { error: 'must be on or off' }).optional(),
   })
   .superRefine((env, context) => {
     if (env.AMOUNT_MIN !== undefined && env.AMOUNT_MAX === undefined) {
@@ -143,5 +146,6 @@ export function loadConfig(env: Environment, readText = (path: string) => readFi
     pagou,
     lago,
     customerTokenSecret: tokenSecret === undefined ? undefined : new TextEncoder().encode(tokenSecret),
+    demo: vars.DEMO === undefined ? sandbox : vars.DEMO === 'on',
   };
 }

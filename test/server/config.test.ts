@@ -39,6 +39,13 @@ describe('loadConfig', () => {
     assert.equal(config.lago, undefined);
     assert.ok(config.catalog.get('SKU-TSHIRT-BLACK-M'), 'the demo catalog is the default');
     assert.equal(config.customerTokenSecret?.byteLength, 43, 'sandbox mode makes a random token secret');
+    assert.equal(config.demo, true, 'the demo storefront is on in sandbox mode');
+  });
+
+  it('when a real provider is configured, turns the demo off unless DEMO=on', () => {
+    assert.equal(loadConfig({ CATALOG_FILE: fixtureCatalog, PAGOU_API_KEY: 'pk' }).demo, false);
+    assert.equal(loadConfig({ CATALOG_FILE: fixtureCatalog, PAGOU_API_KEY: 'pk', DEMO: 'on' }).demo, true);
+    assert.equal(loadConfig({ CATALOG_FILE: fixtureCatalog, DEMO: 'off' }).demo, false);
   });
 
   it('when variables are empty strings, treats them as unset', () => {
@@ -85,6 +92,7 @@ describe('loadConfig', () => {
     ['ALLOWED_ORIGINS', '*'],
     ['LOG_LEVEL', 'loud'],
     ['CUSTOMER_TOKEN_SECRET', 'too-short'],
+    ['DEMO', 'yes'],
   ];
   for (const [name, value] of badValues) {
     it(`when ${name} is "${value}", reports ${name}`, () => {
