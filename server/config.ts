@@ -96,6 +96,9 @@ const environment = z
     }
   });
 
+/** Every variable the proxy reads. */
+export const environmentVariables = Object.keys(environment.shape);
+
 type Environment = Record<string, string | undefined>;
 
 export class ConfigError extends Error {
@@ -110,9 +113,8 @@ export class ConfigError extends Error {
  * Empty strings count as unset.
  */
 export function loadConfig(env: Environment, readText = (path: string) => readFileSync(path, 'utf8')): Config {
-  const known = Object.keys(environment.shape);
   const present = Object.fromEntries(
-    known.flatMap((name) => (env[name]?.trim() ? [[name, env[name].trim()]] : [])),
+    environmentVariables.flatMap((name) => (env[name]?.trim() ? [[name, env[name].trim()]] : [])),
   );
   const result = environment.safeParse(present);
   const problems = result.success
