@@ -44,7 +44,10 @@ export function createApp(config: Config, deps: AppDeps): App {
       return id;
     },
     customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : 'info'),
-    customSuccessObject: (_req, res, line) => ({ ...line, provider: res.locals.provider }),
+    customSuccessObject: (_req, res, line) => ({ ...line, provider: res.locals.provider, code: res.locals.problemCode }),
+    // A provider failure is not a crash: log its code, and a stack trace only for a real bug (res.err).
+    customErrorObject: (_req, res, _error, line) =>
+      ({ ...line, provider: res.locals.provider, code: res.locals.problemCode, err: res.err ? line.err : undefined }),
     // One short line per request: no headers, so no credential or cookie can reach the log.
     serializers: {
       req: (req) => ({ id: req.id, method: req.method, url: req.url, origin: req.headers.origin, ip: req.remoteAddress }),

@@ -29,9 +29,9 @@ const wantsHtml = (req: Request) =>
 /** The one error middleware: every failure leaves as RFC 9457 problem+json with a stable `code`. */
 export const problemHandler: ErrorRequestHandler = (error, req, res, next) => {
   const problem = asProblem(error);
-  if (problem.code === 'internal_error') req.log.error({ err: error }, 'unhandled error');
-  else if (problem.status >= 500) req.log.warn({ code: problem.code, detail: problem.message }, 'upstream problem');
   if (res.headersSent) return next(error);
+  res.locals.problemCode = problem.code;
+  if (problem.code === 'internal_error') res.err = error as Error;
 
   res.status(problem.status).set(problem.headers);
   if (wantsHtml(req)) {

@@ -32,24 +32,22 @@ export function checkoutRoutes(config: Config, providers: Providers): Router {
       const context = { publicOrigin: requestOrigin(req), log: req.log };
 
       let url: string;
-      let provider: string;
       if (request.customer_token !== undefined) {
-        const setup = providers.resolve(request.provider, 'createSetupLink');
+        const provider = providers.resolve(request.provider, 'createSetupLink');
+        res.locals.provider = provider.name;
         if (!config.customerTokenSecret) throw new ProblemError('request_not_supported', 'No customer token secret is configured (CUSTOMER_TOKEN_SECRET).');
         const customerId = await verifyCustomerToken(request.customer_token, config.customerTokenSecret);
-        url = await setup.createSetupLink(customerId, context);
-        provider = setup.name;
+        url = await provider.createSetupLink(customerId, context);
       } else {
         const checkout = priceCheckout(request, config.catalog, config.valueOnly);
-        const payment = providers.resolve(request.provider, 'createCheckoutLink');
-        url = await payment.createCheckoutLink(checkout, context);
-        provider = payment.name;
+        const provider = providers.resolve(request.provider, 'createCheckoutLink');
+        res.locals.provider = provider.name;
+        url = await provider.createCheckoutLink(checkout, context);
       }
 
-      res.locals.provider = provider;
       res.set('cache-control', 'no-store');
       if (fromForm) return res.redirect(303, url);
-      res.status(201).json({ url, provider });
+      res.status(201).json({ url, provider: res.locals.provider });
     },
   );
 
