@@ -19,7 +19,7 @@ export function createPagouProvider({ apiKey, apiUrl }: UpstreamSettings, { time
         if (body?.success === false) throw new ProblemError('upstream_bad_response', 'Pagou answered success: false.');
         return checkoutUrlFrom(body?.data?.url, 'Pagou');
       }
-      log.warn({ upstream: 'pagou', status: answer.status, error: summarize(answer.json) }, 'Pagou refused the checkout link');
+      log.warn({ upstream: 'pagou', status: answer.status, error: summarize(answer.json, apiKey) }, 'Pagou refused the checkout link');
       throw problemFor(answer);
     },
   };
@@ -35,9 +35,14 @@ function problemFor({ status, headers }: UpstreamAnswer): ProblemError {
   return new ProblemError('upstream_bad_response', `Pagou answered with an unexpected HTTP ${status}.`);
 }
 
-/** The useful part of either Pagou error shape (problem+json or `{error, message}`), for the log only. */
-function summarize(json: unknown): unknown {
+/**
+ * The useful part of either Pagou error shape (problem+json or `{error, message}`), for the log only.
+ * An API may quote the credentials it refused; the key is cut out so it never reaches a log line.
+ */
+function summarize(json: unknown, apiKey: string): unknown {
   if (typeof json !== 'object' || json === null) return undefined;
   const { error, message, title, detail, errors } = json as Record<string, unknown>;
-  return { error, message, title, detail, errors: Array.isArray(errors) ? errors.slice(0, 10) : undefined };
+  const summary = { error, message, title, detail, errors: Array.isArray(errors) ? errors.slice(0, 10) : undefined };
+  return JSON.parse(JSON.stringify(summary, (_field, value: unknown) =>
+    typeof value === 'string' ? value.replaceAll(apiKey, '[redacted]') : value));
 }
