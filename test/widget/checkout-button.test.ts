@@ -1,0 +1,134 @@
+import { expect, fixture, html, oneEvent } from '@open-wc/testing';
+import { sendKeys } from '@web/test-runner-commands';
+import { CheckoutButton, CheckoutItem } from '../../widget/index.js';
+import { fakeProxy, innerButton, part, recordRedirects } from './helpers.js';
+
+describe('<checkout-button>', () => {
+  it('when the script is loaded, defines both elements', () => {
+    expect(customElements.get('checkout-button')).to.equal(CheckoutButton);
+    expect(customElements.get('checkout-item')).to.equal(CheckoutItem);
+    expect(document.createElement('checkout-button')).to.be.instanceOf(CheckoutButton);
+  });
+
+  it('when the script is evaluated a second time, keeps the first registration without an error', async () => {
+    await import(new URL('../../widget/index.ts?again', import.meta.url).href);
+    expect(customElements.get('checkout-button')).to.equal(CheckoutButton);
+  });
+
+  it('when created bare, has its documented defaults', async () => {
+    const el = await fixture<CheckoutButton>(html`<checkout-button></checkout-button>`);
+    expect(el.quantity).to.equal(1);
+    expect(el.target).to.equal('_self');
+    expect(el.timeout).to.equal(20_000);
+    expect(el.disabled).to.equal(false);
+    expect(el.loading).to.equal(false);
+    expect(el.endpoint).to.equal(new URL(import.meta.url).origin);
+    expect(el.product).to.equal(undefined);
+    expect(el.items).to.equal(undefined);
+  });
+
+  it('when given attributes, mirrors them in typed properties', async () => {
+    const el = await fixture<CheckoutButton>(html`
+      <checkout-button product="SKU-1" quantity="3" amount="1500" currency="BRL" provider="lago"
+        customer-token="tok" endpoint="https://pay.example" target="_blank" timeout="500"></checkout-button>
+    `);
+    expect(el.product).to.equal('SKU-1');
+    expect(el.quantity).to.equal(3);
+    expect(el.amount).to.equal(1500);
+    expect(el.currency).to.equal('BRL');
+    expect(el.provider).to.equal('lago');
+    expect(el.customerToken).to.equal('tok');
+    expect(el.endpoint).to.equal('https://pay.example');
+    expect(el.target).to.equal('_blank');
+    expect(el.timeout).to.equal(500);
+  });
+
+  it('when disabled or loading changes, reflects it as an attribute', async () => {
+    const el = await fixture<CheckoutButton>(html`<checkout-button></checkout-button>`);
+    el.disabled = true;
+    el.loading = true;
+    await el.updateComplete;
+    expect(el).to.have.attribute('disabled');
+    expect(el).to.have.attribute('loading');
+    el.disabled = false;
+    el.loading = false;
+    await el.updateComplete;
+    expect(el).not.to.have.attribute('disabled');
+    expect(el).not.to.have.attribute('loading');
+  });
+
+  it('renders a native button part with the slotted label, and delegates focus to it', async () => {
+    const el = await fixture<CheckoutButton>(html`<checkout-button>Pay R$ 10</checkout-button>`);
+    const button = innerButton(el);
+    expect(button.localName).to.equal('button');
+    expect(button.type).to.equal('button');
+    expect(el.shadowRoot!.querySelector('slot')!.assignedNodes()[0]!.textContent).to.equal('Pay R$ 10');
+    expect(button.textContent!.trim()).to.equal('');
+    el.focus();
+    expect(el.shadowRoot!.activeElement).to.equal(button);
+  });
+
+  it('when no label is slotted, shows "Buy now"', async () => {
+    const el = await fixture<CheckoutButton>(html`
+      <checkout-button>
+        <checkout-item product="SKU-A"></checkout-item>
+      </checkout-button>
+    `);
+    expect(innerButton(el).textContent!.trim()).to.equal('Buy now');
+  });
+
+  it('when the nearest lang is pt-BR, shows "Comprar agora"', async () => {
+    const wrapper = await fixture(html`<div lang="pt-BR"><section><checkout-button></checkout-button></section></div>`);
+    const el = wrapper.querySelector('checkout-button')!;
+    expect(innerButton(el).textContent!.trim()).to.equal('Comprar agora');
+  });
+
+  it('when disabled, renders a disabled button and fires nothing on click or checkout()', async () => {
+    const proxy = fakeProxy();
+    const el = await fixture<CheckoutButton>(
+      html`<checkout-button disabled product="SKU-OK" endpoint=${proxy.endpoint}></checkout-button>`,
+    );
+    const fired: string[] = [];
+    for (const type of ['checkout-start', 'checkout-success', 'checkout-error']) {
+      el.addEventListener(type, () => fired.push(type));
+    }
+    expect(innerButton(el).disabled).to.equal(true);
+    innerButton(el).click();
+    await el.checkout();
+    expect(fired).to.deep.equal([]);
+    expect(await proxy.requests()).to.deep.equal([]);
+  });
+
+  for (const key of ['Enter', 'Space']) {
+    it(`when focused and ${key} is pressed, starts a checkout`, async () => {
+      const proxy = fakeProxy();
+      const el = await fixture<CheckoutButton>(html`<checkout-button product="SKU-OK" endpoint=${proxy.endpoint}></checkout-button>`);
+      const redirects = recordRedirects(el);
+      el.focus();
+      const success = oneEvent(el, 'checkout-success');
+      await sendKeys({ press: key });
+      expect((await success).detail.url).to.equal('https://pay.example/c/1');
+      expect(redirects).to.deep.equal(['https://pay.example/c/1']);
+    });
+  }
+
+  it('passes an axe audit when idle, loading and showing an error', async () => {
+    const proxy = fakeProxy();
+    const el = await fixture<CheckoutButton>(html`<checkout-button product="SKU-SLOW" endpoint=${proxy.endpoint}></checkout-button>`);
+    await expect(el).to.be.accessible();
+
+    el.addEventListener('checkout-success', (event) => event.preventDefault());
+    const settled = oneEvent(el, 'checkout-success');
+    innerButton(el).click();
+    await el.updateComplete;
+    expect(part(el, 'spinner')).to.exist;
+    await expect(el).to.be.accessible();
+    await settled;
+
+    el.product = 'SKU-UNKNOWN';
+    await el.checkout();
+    await el.updateComplete;
+    expect(part(el, 'error')!.textContent).not.to.equal('');
+    await expect(el).to.be.accessible();
+  });
+});

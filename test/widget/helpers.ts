@@ -1,0 +1,35 @@
+import type { CheckoutButton } from '../../widget/index.js';
+import type { CheckoutRequest } from '../../server/schemas.js';
+
+export interface ReceivedRequest {
+  headers: { 'content-type': string; cookie: string };
+  body: CheckoutRequest;
+}
+
+export interface FakeProxySession {
+  /** The `endpoint` to give the button. */
+  endpoint: string;
+  /** What this session's fake proxy received, in order. */
+  received(): Promise<ReceivedRequest[]>;
+  /** The bodies this session's fake proxy received, in order. */
+  requests(): Promise<CheckoutRequest[]>;
+}
+
+/** A session of the fake proxy that web-test-runner.config.js serves. */
+export const fakeProxy = (): FakeProxySession => {
+  const endpoint = `/fake/${crypto.randomUUID()}`;
+  const received = async () => (await fetch(`${endpoint}/requests`)).json() as Promise<ReceivedRequest[]>;
+  return { endpoint, received, requests: async () => (await received()).map(({ body }) => body) };
+};
+
+export const part = (element: CheckoutButton, name: 'button' | 'spinner' | 'error'): HTMLElement | null =>
+  element.shadowRoot!.querySelector<HTMLElement>(`[part="${name}"]`);
+
+export const innerButton = (element: CheckoutButton): HTMLButtonElement => part(element, 'button') as HTMLButtonElement;
+
+/** Replaces the same-tab redirect, so a test sees where the shopper would go and stays on its page. */
+export const recordRedirects = (element: CheckoutButton): string[] => {
+  const urls: string[] = [];
+  element.redirect = (url) => urls.push(url);
+  return urls;
+};

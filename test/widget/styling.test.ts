@@ -1,0 +1,71 @@
+import { expect, fixture, html, oneEvent } from '@open-wc/testing';
+import { emulateMedia } from '@web/test-runner-commands';
+import '../../widget/index.js';
+import type { CheckoutButton } from '../../widget/index.js';
+import { fakeProxy, innerButton, part } from './helpers.js';
+
+const style = (element: Element) => getComputedStyle(element);
+
+describe('<checkout-button> styling and embedding', () => {
+  afterEach(() => emulateMedia({ reducedMotion: 'no-preference' }));
+
+  it('when --checkout-button-* properties are set, the button uses them', async () => {
+    const el = await fixture<CheckoutButton>(html`
+      <checkout-button
+        style="--checkout-button-background: rgb(1, 2, 3); --checkout-button-color: rgb(4, 5, 6);
+          --checkout-button-radius: 7px; --checkout-button-padding: 8px; --checkout-button-font-weight: 700"
+      ></checkout-button>
+    `);
+    const button = style(innerButton(el));
+    expect(button.backgroundColor).to.equal('rgb(1, 2, 3)');
+    expect(button.color).to.equal('rgb(4, 5, 6)');
+    expect(button.borderTopLeftRadius).to.equal('7px');
+    expect(button.paddingLeft).to.equal('8px');
+    expect(button.fontWeight).to.equal('700');
+  });
+
+  it('when the page styles ::part(button), the button takes the style', async () => {
+    const wrapper = await fixture(html`
+      <div>
+        <style>.themed::part(button) { text-transform: uppercase; }</style>
+        <checkout-button class="themed"></checkout-button>
+      </div>
+    `);
+    expect(style(innerButton(wrapper.querySelector('checkout-button')!)).textTransform).to.equal('uppercase');
+  });
+
+  it('when the shopper prefers reduced motion, the spinner does not spin', async () => {
+    const el = await fixture<CheckoutButton>(html`<checkout-button></checkout-button>`);
+    el.loading = true;
+    await el.updateComplete;
+    expect(style(part(el, 'spinner')!).animationName).to.equal('spin');
+    await emulateMedia({ reducedMotion: 'reduce' });
+    expect(style(part(el, 'spinner')!).animationName).to.equal('none');
+  });
+
+  it('when the page enforces a strict CSP and Trusted Types, renders styled and reports errors', async () => {
+    const proxy = fakeProxy();
+    const policy = "default-src 'self'; script-src 'self'; style-src 'self'; require-trusted-types-for 'script'";
+    const frame = document.createElement('iframe');
+    frame.srcdoc = `<!doctype html>
+      <meta http-equiv="Content-Security-Policy" content="${policy}">
+      <script type="module" src="${new URL('../../widget/index.ts', import.meta.url).href}"></script>
+      <checkout-button product="SKU-UNKNOWN" endpoint="${proxy.endpoint}"></checkout-button>`;
+    const loaded = oneEvent(frame, 'load');
+    document.body.append(frame);
+    try {
+      await loaded;
+      const el = frame.contentDocument!.querySelector('checkout-button')!;
+      await el.updateComplete;
+      expect(el.shadowRoot!.querySelector('style'), 'styles are adopted, not inlined').to.equal(null);
+      expect(style(innerButton(el)).backgroundColor).to.equal('rgb(31, 41, 55)');
+      const error = oneEvent(el, 'checkout-error');
+      innerButton(el).click();
+      await error;
+      await el.updateComplete;
+      expect(part(el, 'error')!.textContent).to.equal('This product is no longer available.');
+    } finally {
+      frame.remove();
+    }
+  });
+});

@@ -1,0 +1,92 @@
+import { esbuildPlugin } from '@web/dev-server-esbuild';
+import { chromeLauncher } from '@web/test-runner-chrome';
+
+/**
+ * A fake checkout proxy at the test server, so no test touches the network. Each test picks its
+ * own session, `/fake/<session>`, as the button's `endpoint`: requests are recorded per session
+ * (read them at `GET /fake/<session>/requests`), which keeps test files running in parallel apart.
+ * The first product id of the cart chooses the answer.
+ */
+const received = new Map();
+
+const created = (url) => ({ status: 201, body: { url, provider: 'sandbox' } });
+
+const problem = (status, code, detail) => ({
+  status,
+  type: 'application/problem+json',
+  body: { type: `urn:checkout-button:problem:${code}`, title: code, status, detail, code },
+});
+
+const answers = {
+  'SKU-UNKNOWN': () => problem(422, 'unknown_product', 'No product SKU-UNKNOWN in the catalog.'),
+  'SKU-RATE-LIMITED': () => problem(429, 'rate_limited', 'Too many requests from this address.'),
+  'SKU-GATEWAY': () => ({ status: 502, type: 'text/html', body: '<h1>502 Bad Gateway</h1>' }),
+  'SKU-JAVASCRIPT-URL': () => created('javascript:alert(1)'),
+  'SKU-HTTP-URL': () => created('http://pay.example/c/1'),
+  'SKU-LOOPBACK-URL': () => created('http://127.0.0.1:8080/c/1'),
+  'SKU-SLOW': async () => {
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    return created('https://pay.example/c/slow');
+  },
+};
+
+const readJson = async (request) => {
+  let text = '';
+  for await (const chunk of request) text += chunk;
+  return JSON.parse(text);
+};
+
+async function fakeProxy(context, next) {
+  const match = /^\/fake\/([\w-]+)\/(api\/checkout|requests)$/.exec(context.path);
+  if (!match) return next();
+  const [, session, route] = match;
+  if (route === 'requests') {
+    context.body = received.get(session) ?? [];
+    return;
+  }
+  if (context.method !== 'POST') {
+    context.status = 405;
+    return;
+  }
+  const body = await readJson(context.req);
+  const headers = { 'content-type': context.get('content-type'), cookie: context.get('cookie') };
+  received.set(session, [...(received.get(session) ?? []), { headers, body }]);
+  const product = body.items?.[0]?.product;
+  if (product === 'SKU-DROP') {
+    // A connection that dies without an answer: what the browser reports as a network error.
+    context.req.socket.destroy();
+    context.respond = false;
+    // Handled, by hanging up; without a status the runner would list it among missing files (404).
+    context.status = 204;
+    return;
+  }
+  const answer = await (answers[product]?.() ?? created('https://pay.example/c/1'));
+  context.status = answer.status;
+  context.type = answer.type ?? 'application/json';
+  context.body = answer.body;
+}
+
+export default {
+  files: ['test/widget/**/*.test.ts'],
+  nodeResolve: true,
+  plugins: [esbuildPlugin({ ts: true })],
+  middleware: [fakeProxy],
+  // Tests run Lit's development build for its extra checks; its one-line banner is noise.
+  filterBrowserLogs: ({ args }) => !String(args[0]).startsWith('Lit is in dev mode'),
+  browsers: [
+    chromeLauncher({
+      launchOptions: {
+        executablePath: process.env.CHROME_PATH || '/usr/bin/chromium',
+        headless: true,
+        args: [
+          '--no-sandbox',
+          '--disable-gpu',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-sync',
+          '--no-first-run',
+        ],
+      },
+    }),
+  ],
+};
