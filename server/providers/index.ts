@@ -1,5 +1,6 @@
 import type { Config } from '../config.js';
 import { ProblemError } from '../problems.js';
+import { createLagoProvider } from './lago.js';
 import { createPagouProvider } from './pagou.js';
 import type { Provider } from './provider.js';
 import { createSandboxProvider } from './sandbox.js';
@@ -21,6 +22,11 @@ const registrations: Registration[] = [
     name: 'pagou',
     enabledBy: 'PAGOU_API_KEY',
     create: (config, { fetch }) => config.pagou && createPagouProvider(config.pagou, { timeoutMs: config.upstreamTimeoutMs, fetch }),
+  },
+  {
+    name: 'lago',
+    enabledBy: 'LAGO_API_KEY',
+    create: (config, { fetch }) => config.lago && createLagoProvider(config.lago, { timeoutMs: config.upstreamTimeoutMs, fetch }),
   },
 ];
 
