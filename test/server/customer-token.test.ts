@@ -1,0 +1,259 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test, type TestContext } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { decodeJwt, decodeProtectedHeader, generateKeyPair, SignJWT, type JWTPayload } from 'jose';
+import request from 'supertest';
+import { signCustomerToken, verifyCustomerToken } from '../../server/customer-token.js';
+import { assertNoSecrets, lagoEnv, lagoReplies, startFakeLago, TOKEN_SECRET } from './fake-lago.js';
+import { testApp } from './support.js';
+
+const CUSTOMER_ID = 'cust_42';
+const secretKey = new TextEncoder().encode(TOKEN_SECRET);
+const now = () => Math.floor(Date.now() / 1000);
+const HOUR = 60 * 60;
+
+/** Signs arbitrary claims, so tests can build tokens `signCustomerToken` refuses to make. */
+function sign(claims: JWTPayload, { alg = 'HS256', key = secretKey as Parameters<SignJWT['sign']>[0] } = {}): Promise<string> {
+  return new SignJWT(claims).setProtectedHeader({ alg, typ: 'JWT' }).sign(key);
+}
+
+const base64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+
+async function proxyWithLago(t: TestContext) {
+  const lago = await startFakeLago(lagoReplies.checkoutUrl);
+  t.after(() => lago.close());
+  const { app, logs } = testApp(lagoEnv(lago));
+  return { app, logs, lago };
+}
+
+const badTokens: Array<[string, () => Promise<string>]> = [
+  ['is empty (missing)', async () => ''],
+  ['is garbage', async () => 'not-a-jwt'],
+  ['has three parts that are not a JWT', async () => 'a.b.c'],
+  ['has expired', () => sign({ sub: CUSTOMER_ID, iat: now() - 2 * HOUR, exp: now() - 60 })],
+  ['is signed with another secret', () => signCustomerToken(CUSTOMER_ID, { secret: 'another-secret-of-at-least-32-bytes!!' })],
+  ['says alg "none" and carries no signature', async () => `${base64url({ alg: 'none', typ: 'JWT' })}.${base64url({ sub: CUSTOMER_ID, exp: now() + 600 })}.`],
+  [
+    'says alg "none" but keeps a valid HS256 signature',
+    async () => {
+      const [, payload, signature] = (await signCustomerToken(CUSTOMER_ID, { secret: TOKEN_SECRET })).split('.');
+      return `${base64url({ alg: 'none', typ: 'JWT' })}.${payload}.${signature}`;
+    },
+  ],
+  ['is signed with HS512 and the right secret', () => sign({ sub: CUSTOMER_ID, exp: now() + 600 }, { alg: 'HS512' })],
+  ['is signed with HS384 and the right secret', () => sign({ sub: CUSTOMER_ID, exp: now() + 600 }, { alg: 'HS384' })],
+  [
+    'is signed with RS256',
+    async () => {
+      const { privateKey } = await generateKeyPair('RS256');
+      return sign({ sub: CUSTOMER_ID, exp: now() + 600 }, { alg: 'RS256', key: privateKey });
+    },
+  ],
+  [
+    'had its payload changed after signing',
+    async () => {
+      const [header, , signature] = (await signCustomerToken(CUSTOMER_ID, { secret: TOKEN_SECRET })).split('.');
+      return `${header}.${base64url({ sub: 'cust_victim', exp: now() + 600 })}.${signature}`;
+    },
+  ],
+  ['has no sub', () => sign({ iat: now(), exp: now() + 600 })],
+  ['has an empty sub', () => sign({ sub: '', iat: now(), exp: now() + 600 })],
+  ['has a numeric sub', () => sign({ sub: 42 as unknown as string, iat: now(), exp: now() + 600 })],
+  ['has no exp', () => sign({ sub: CUSTOMER_ID, iat: now() })],
+  ['lives longer than 24 h after its iat', () => sign({ sub: CUSTOMER_ID, iat: now(), exp: now() + 24 * HOUR + 1 })],
+  ['has no iat and expires in 30 days', () => sign({ sub: CUSTOMER_ID, exp: now() + 30 * 24 * HOUR })],
+  ['claims an iat in the future to stretch its life', () => sign({ sub: CUSTOMER_ID, iat: now() + 10 * 24 * HOUR, exp: now() + 10 * 24 * HOUR + 600 })],
+  ['is not valid yet (nbf)', () => sign({ sub: CUSTOMER_ID, nbf: now() + HOUR, exp: now() + 2 * HOUR })],
+];
+
+for (const [problem, makeToken] of badTokens) {
+  test(`when the customer token ${problem}, answers 401 invalid_customer_token and Lago receives nothing`, async (t) => {
+    const { app, logs, lago } = await proxyWithLago(t);
+    const res = await request(app).post('/api/checkout').send({ provider: 'lago', customer_token: await makeToken() });
+    assert.equal(res.status, 401, res.text);
+    assert.equal(res.body.code, 'invalid_customer_token');
+    assert.equal(lago.requests.length, 0);
+    assertNoSecrets(res.text, logs.text);
+  });
+}
+
+test('when the token lives exactly 24 h, Lago is called', async (t) => {
+  const { app, lago } = await proxyWithLago(t);
+  const token = await signCustomerToken(CUSTOMER_ID, { secret: TOKEN_SECRET, ttl: '24h' });
+  const res = await request(app).post('/api/checkout').send({ provider: 'lago', customer_token: token });
+  assert.equal(res.status, 201, res.text);
+  assert.equal(lago.requests.length, 1);
+});
+
+const plainTextIds: Array<[string, string, () => Promise<Record<string, unknown>>]> = [
+  ['customer_id instead of a token', 'customer_id', async () => ({ provider: 'lago', customer_id: 'cust_victim' })],
+  ['external_customer_id instead of a token', 'external_customer_id', async () => ({ provider: 'lago', external_customer_id: 'cust_victim' })],
+  [
+    'external_customer_id beside a valid token', 'external_customer_id',
+    async () => ({ provider: 'lago', customer_token: await signCustomerToken(CUSTOMER_ID, { secret: TOKEN_SECRET }), external_customer_id: 'cust_victim' }),
+  ],
+];
+
+for (const [what, field, makeBody] of plainTextIds) {
+  test(`when the request names a customer in plain text (${what}), answers 422 validation_error and Lago receives nothing`, async (t) => {
+    const { app, lago } = await proxyWithLago(t);
+    const res = await request(app).post('/api/checkout').send(await makeBody());
+    assert.equal(res.status, 422, res.text);
+    assert.equal(res.body.code, 'validation_error');
+    assert.ok(res.body.errors.some((error: { field: string }) => error.field === field), res.text);
+    assert.equal(lago.requests.length, 0);
+  });
+}
+
+test('when the request names the provider but carries no customer_token field, answers 422 naming customer_token', async (t) => {
+  const { app, lago } = await proxyWithLago(t);
+  const res = await request(app).post('/api/checkout').send({ provider: 'lago' });
+  assert.equal(res.status, 422, res.text);
+  assert.equal(res.body.code, 'validation_error');
+  assert.match(res.body.detail, /customer_token/);
+  assert.equal(lago.requests.length, 0);
+});
+
+test('when no provider key is set, a lago request with a valid token gets a sandbox set-up page that saves a payment method', async () => {
+  const { app, logs } = testApp({ CUSTOMER_TOKEN_SECRET: TOKEN_SECRET });
+  const token = await signCustomerToken(CUSTOMER_ID, { secret: TOKEN_SECRET });
+  const created = await request(app).post('/api/checkout').send({ provider: 'lago', customer_token: token });
+  assert.equal(created.status, 201, created.text);
+  assert.equal(created.body.provider, 'sandbox');
+  assert.match(created.body.url, /^http:\/\/127\.0\.0\.1:\d+\/sandbox\/setup\/[\w-]+$/);
+
+  const page = new URL(created.body.url).pathname;
+  const setup = await request(app).get(page);
+  assert.equal(setup.status, 200);
+  assert.match(setup.text, /cust_42/);
+  assert.match(setup.text, /Save payment method/);
+
+  const saved = await request(app).post(`${page}/save`);
+  assert.equal(saved.status, 303);
+  assert.equal(saved.headers.location, `${page}/saved`);
+  const confirmation = await request(app).get(`${page}/saved`);
+  assert.equal(confirmation.status, 200);
+  assert.match(confirmation.text, /Payment method saved/);
+  assertNoSecrets(created.text, setup.text, confirmation.text, logs.text);
+});
+
+test('when no provider key is set, a token signed with another secret answers 401 invalid_customer_token', async () => {
+  const { app } = testApp({ CUSTOMER_TOKEN_SECRET: TOKEN_SECRET });
+  const token = await signCustomerToken(CUSTOMER_ID, { secret: 'another-secret-of-at-least-32-bytes!!' });
+  const res = await request(app).post('/api/checkout').send({ provider: 'lago', customer_token: token });
+  assert.equal(res.status, 401);
+  assert.equal(res.body.code, 'invalid_customer_token');
+});
+
+test('when no provider key and no secret are set, the per-start random secret refuses every token', async () => {
+  const { app } = testApp({});
+  const token = await signCustomerToken(CUSTOMER_ID, { secret: TOKEN_SECRET });
+  const res = await request(app).post('/api/checkout').send({ provider: 'lago', customer_token: token });
+  assert.equal(res.status, 401);
+  assert.equal(res.body.code, 'invalid_customer_token');
+});
+
+for (const [ttl, seconds] of [[900, 900], ['15m', 900], [undefined, 900], ['90s', 90], ['2h', 7200], ['1d', 86400], ['3600', 3600]] as const) {
+  test(`when signCustomerToken gets ttl ${JSON.stringify(ttl)}, verifyCustomerToken returns the id and the token lives ${seconds} s`, async () => {
+    const token = await signCustomerToken(CUSTOMER_ID, { secret: TOKEN_SECRET, ...(ttl !== undefined && { ttl }) });
+    assert.equal(await verifyCustomerToken(token, secretKey), CUSTOMER_ID);
+    const claims = decodeJwt(token);
+    assert.equal(claims.sub, CUSTOMER_ID);
+    assert.equal(claims.exp! - claims.iat!, seconds);
+    assert.deepEqual(decodeProtectedHeader(token), { alg: 'HS256', typ: 'JWT' });
+  });
+}
+
+test('when signCustomerToken gets the secret as bytes, the token verifies', async () => {
+  const token = await signCustomerToken(CUSTOMER_ID, { secret: secretKey });
+  assert.equal(await verifyCustomerToken(token, secretKey), CUSTOMER_ID);
+});
+
+for (const ttl of ['25h', 86_401, 0, -60, 1.5, 'soon', '15 minutes', '-5m', '']) {
+  test(`when signCustomerToken gets ttl ${JSON.stringify(ttl)}, it throws a TypeError naming ttl`, async () => {
+    await assert.rejects(signCustomerToken(CUSTOMER_ID, { secret: TOKEN_SECRET, ttl }), { name: 'TypeError', message: /ttl/ });
+  });
+}
+
+test('when signCustomerToken gets a secret shorter than 32 bytes or an empty id, it throws a TypeError', async () => {
+  await assert.rejects(signCustomerToken(CUSTOMER_ID, { secret: 'short' }), { name: 'TypeError', message: /32 bytes/ });
+  await assert.rejects(signCustomerToken('', { secret: TOKEN_SECRET }), { name: 'TypeError', message: /externalCustomerId/ });
+});
+
+const cliPath = fileURLToPath(new URL('../../server/token-cli.ts', import.meta.url));
+const tsxLoader = import.meta.resolve('tsx');
+
+interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the token CLI in an empty directory (so no project .env leaks in), with only the given variables. */
+async function runTokenCli(t: TestContext, args: string[], { env = {}, dotEnv }: { env?: Record<string, string>; dotEnv?: string } = {}): Promise<CliRun> {
+  const cwd = await mkdtemp(join(tmpdir(), 'token-cli-'));
+  t.after(() => rm(cwd, { recursive: true, force: true }));
+  if (dotEnv !== undefined) await writeFile(join(cwd, '.env'), dotEnv);
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      ['--import', tsxLoader, cliPath, ...args],
+      { cwd, env: { PATH: process.env.PATH ?? '', ...env }, timeout: 60_000 },
+      (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? -1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+test('when the CLI gets an id and --ttl 15m, it prints only a token that verifies for 15 minutes', async (t) => {
+  const run = await runTokenCli(t, [CUSTOMER_ID, '--ttl', '15m'], { env: { CUSTOMER_TOKEN_SECRET: TOKEN_SECRET } });
+  assert.equal(run.code, 0, run.stderr);
+  assert.match(run.stdout, /^[\w-]+\.[\w-]+\.[\w-]+\n$/);
+  const token = run.stdout.trim();
+  assert.equal(await verifyCustomerToken(token, secretKey), CUSTOMER_ID);
+  const claims = decodeJwt(token);
+  assert.equal(claims.exp! - claims.iat!, 900);
+  assertNoSecrets(run.stdout, run.stderr);
+});
+
+test('when CUSTOMER_TOKEN_SECRET is only in .env, the CLI reads it from there', async (t) => {
+  const run = await runTokenCli(t, ['josé/ü?#. x'], { dotEnv: `CUSTOMER_TOKEN_SECRET=${TOKEN_SECRET}\n` });
+  assert.equal(run.code, 0, run.stderr);
+  assert.equal(await verifyCustomerToken(run.stdout.trim(), secretKey), 'josé/ü?#. x');
+});
+
+test('when CUSTOMER_TOKEN_SECRET is missing, the CLI exits 1 naming it and prints no token', async (t) => {
+  const run = await runTokenCli(t, [CUSTOMER_ID]);
+  assert.equal(run.code, 1);
+  assert.equal(run.stdout, '');
+  assert.match(run.stderr, /CUSTOMER_TOKEN_SECRET/);
+});
+
+test('when CUSTOMER_TOKEN_SECRET is shorter than 32 bytes, the CLI exits 1 naming it without echoing it', async (t) => {
+  const run = await runTokenCli(t, [CUSTOMER_ID], { env: { CUSTOMER_TOKEN_SECRET: 'too-short-secret-value' } });
+  assert.equal(run.code, 1);
+  assert.equal(run.stdout, '');
+  assert.match(run.stderr, /CUSTOMER_TOKEN_SECRET.*32 bytes/);
+  assert.ok(!run.stderr.includes('too-short-secret-value'));
+});
+
+const badInvocations: Array<[string, string[], RegExp]> = [
+  ['no customer id', [], /Usage: npm run token/],
+  ['two customer ids', ['cust_1', 'cust_2'], /exactly one external customer id/],
+  ['a --ttl over 24 h', [CUSTOMER_ID, '--ttl', '25h'], /ttl/],
+  ['an unreadable --ttl', [CUSTOMER_ID, '--ttl', 'soon'], /ttl/],
+  ['an unknown option', [CUSTOMER_ID, '--expires', '1h'], /Unknown option '--expires'/],
+];
+
+for (const [what, args, message] of badInvocations) {
+  test(`when the CLI gets ${what}, it exits 1 with a message on stderr and nothing on stdout`, async (t) => {
+    const run = await runTokenCli(t, args, { env: { CUSTOMER_TOKEN_SECRET: TOKEN_SECRET } });
+    assert.equal(run.code, 1);
+    assert.equal(run.stdout, '');
+    assert.match(run.stderr, message);
+    assertNoSecrets(run.stderr);
+  });
+}
