@@ -11,7 +11,7 @@ const post = (app: Parameters<typeof request>[0], body: unknown) =>
 
 function assertProblem(response: request.Response, status: number, code: string): void {
   assert.equal(response.status, status, JSON.stringify(response.body));
-  assert.match(response.headers['content-type'], /^application\/problem\+json/);
+  assert.match(response.headers['content-type']!, /^application\/problem\+json/);
   const body = JSON.parse(response.text) as Record<string, unknown>;
   assert.equal(body.code, code);
   assert.equal(body.status, status);
@@ -164,8 +164,8 @@ describe('POST /api/checkout from a plain HTML form', () => {
     const { app } = testApp();
     const response = await form(app, 'product=SKU-A&quantity=2');
     assert.equal(response.status, 303);
-    assert.match(response.headers.location, /\/sandbox\/checkout\/[\w-]{36}$/);
-    const page = await request(app).get(new URL(response.headers.location).pathname);
+    assert.match(response.headers.location!, /\/sandbox\/checkout\/[\w-]{36}$/);
+    const page = await request(app).get(new URL(response.headers.location!).pathname);
     assert.match(page.text, /<td>Alpha shirt<\/td><td>2<\/td>/);
   });
 
@@ -184,7 +184,7 @@ describe('POST /api/checkout from a plain HTML form', () => {
     const { app } = testApp();
     const response = await form(app, 'product=NOPE').set('referer', 'https://shop.example/p/1');
     assert.equal(response.status, 422);
-    assert.match(response.headers['content-type'], /^text\/html/);
+    assert.match(response.headers['content-type']!, /^text\/html/);
     assert.match(response.text, /<h1>Unknown product<\/h1>/);
     assert.match(response.text, /<a href="https:\/\/shop\.example\/p\/1">Back to the shop<\/a>/);
   });

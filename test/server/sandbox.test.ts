@@ -16,7 +16,7 @@ describe('sandbox hosted checkout', () => {
     const { app } = testApp();
     const page = await request(app).get(await createLink(app)).set('accept-language', 'pt-BR,pt;q=0.9');
     assert.equal(page.status, 200);
-    assert.match(page.headers['content-type'], /^text\/html/);
+    assert.match(page.headers['content-type']!, /^text\/html/);
     assert.match(page.text, /<td>Alpha shirt<\/td><td>2<\/td><td>R\$\s159,80<\/td>/);
     assert.match(page.text, /<td>E-book<\/td><td>1<\/td><td>R\$\s29,00<\/td>/);
     assert.match(page.text, /Total R\$\s188,80/);
@@ -62,7 +62,7 @@ describe('sandbox hosted checkout', () => {
     const { app } = testApp();
     const css = await request(app).get('/sandbox/sandbox.css');
     assert.equal(css.status, 200);
-    assert.match(css.headers['content-type'], /^text\/css/);
+    assert.match(css.headers['content-type']!, /^text\/css/);
   });
 
   it('when a real provider is configured, serves no sandbox pages', async () => {

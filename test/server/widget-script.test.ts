@@ -27,8 +27,8 @@ describe('GET /checkout-button.js', () => {
     assert.equal(response.headers['content-type'], 'text/javascript; charset=utf-8');
     assert.equal(response.headers['access-control-allow-origin'], '*');
     assert.equal(response.headers['cross-origin-resource-policy'], 'cross-origin');
-    assert.match(response.headers['cache-control'], /^public, max-age=\d+/);
-    assert.match(response.headers.etag, /^"[\w-]{27}"$/);
+    assert.match(response.headers['cache-control']!, /^public, max-age=\d+/);
+    assert.match(response.headers.etag!, /^"[\w-]{27}"$/);
     assert.equal(response.text, source);
   });
 
