@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { type Catalog, CatalogError, parseCatalog } from './catalog.js';
-import { isLoopbackHost } from './loopback.js';
+import { MIN_SECRET_BYTES } from './customer-token.js';
+import { isLoopbackHost } from './safe-url.js';
 import { demoCatalogPath } from './paths.js';
 
 export interface UpstreamSettings {
@@ -81,7 +82,7 @@ const environment = z
     PAGOU_API_URL: upstreamUrl.default('https://api.pagou.ai'),
     LAGO_API_KEY: secret().optional(),
     LAGO_API_URL: upstreamUrl.default('https://api.getlago.com'),
-    CUSTOMER_TOKEN_SECRET: secret(32).optional(),
+    CUSTOMER_TOKEN_SECRET: secret(MIN_SECRET_BYTES).optional(),
     DEMO: z.enum(['on', 'off'], { error: 'must be on or off' }).optional(),
   })
   .superRefine((env, context) => {

@@ -1,5 +1,6 @@
 import type { Problem, ProblemCode } from '../server/problems.js';
 import type { CheckoutRequest, CheckoutResponse } from '../server/schemas.js';
+import { isSafeCheckoutUrl } from '../server/safe-url.js';
 
 /** Failures found in the browser, where no problem document exists. */
 export type ClientErrorCode =
@@ -21,19 +22,6 @@ export type CheckoutOutcome =
 
 /** The API origin when no `endpoint` is set: where this script was loaded from. */
 export const scriptOrigin = new URL(import.meta.url).origin;
-
-const loopbackHost = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/;
-
-/** Only these URLs are ever navigated to: https, or plain http on loopback for local development. */
-export const isSafeCheckoutUrl = (value: unknown): value is string => {
-  if (typeof value !== 'string') return false;
-  try {
-    const { protocol, hostname } = new URL(value);
-    return protocol === 'https:' || (protocol === 'http:' && loopbackHost.test(hostname));
-  } catch {
-    return false;
-  }
-};
 
 /** The JSON object in the body, or undefined for any other body; a timeout while reading still throws. */
 const readJson = (response: Response): Promise<Record<string, unknown> | undefined> =>

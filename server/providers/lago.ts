@@ -2,12 +2,7 @@ import type { UpstreamSettings } from '../config.js';
 import type { Logger } from '../logger.js';
 import { ProblemError } from '../problems.js';
 import type { Provider } from './provider.js';
-import { checkoutUrlFrom, postToUpstream, retryAfterSeconds, upstreamRateLimited, type UpstreamAnswer } from './upstream.js';
-
-export interface LagoOptions {
-  timeoutMs: number;
-  fetch: typeof fetch;
-}
+import { checkoutUrlFrom, postToUpstream, retryAfterSeconds, upstreamRateLimited, type UpstreamAnswer, type UpstreamOptions } from './upstream.js';
 
 /** The fields of a Lago error body the proxy reads; the `error` text is only read for the Stripe case. */
 interface LagoError {
@@ -22,7 +17,7 @@ const MAX_LOGGED_TEXT = 500;
  * Lago's payment-provider checkout URL: `POST /api/v1/customers/{external_customer_id}/checkout_url`,
  * no body. The customer id comes from a verified customer token, never from the page.
  */
-export function createLagoProvider({ apiKey, apiUrl }: UpstreamSettings, { timeoutMs, fetch }: LagoOptions): Provider {
+export function createLagoProvider({ apiKey, apiUrl }: UpstreamSettings, { timeoutMs, fetch }: UpstreamOptions): Provider {
   return {
     name: 'lago',
     async createSetupLink(customerId, { log }) {

@@ -1,15 +1,10 @@
 import type { UpstreamSettings } from '../config.js';
 import { ProblemError } from '../problems.js';
 import type { Provider } from './provider.js';
-import { checkoutUrlFrom, postToUpstream, retryAfterSeconds, upstreamRateLimited, type UpstreamAnswer } from './upstream.js';
-
-export interface PagouOptions {
-  timeoutMs: number;
-  fetch: typeof fetch;
-}
+import { checkoutUrlFrom, postToUpstream, retryAfterSeconds, upstreamRateLimited, type UpstreamAnswer, type UpstreamOptions } from './upstream.js';
 
 /** Pagou checkout links: `POST /v2/checkout-links` with the priced checkout as the body. */
-export function createPagouProvider({ apiKey, apiUrl }: UpstreamSettings, { timeoutMs, fetch }: PagouOptions): Provider {
+export function createPagouProvider({ apiKey, apiUrl }: UpstreamSettings, { timeoutMs, fetch }: UpstreamOptions): Provider {
   return {
     name: 'pagou',
     async createCheckoutLink(checkout, { log }) {

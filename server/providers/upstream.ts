@@ -1,17 +1,21 @@
 import { ProblemError } from '../problems.js';
-import { isSafeCheckoutUrl } from '../loopback.js';
+import { isSafeCheckoutUrl } from '../safe-url.js';
 
 /** A provider's answer is a small JSON document; anything larger is refused unread. */
 export const MAX_UPSTREAM_BODY_BYTES = 1024 * 1024;
 
-export interface UpstreamCall {
+/** How a provider reaches its upstream: the same for every provider, set from the configuration. */
+export interface UpstreamOptions {
+  timeoutMs: number;
+  fetch: typeof fetch;
+}
+
+export interface UpstreamCall extends UpstreamOptions {
   /** The provider's display name, for messages ("Pagou"). */
   provider: string;
   url: string;
   apiKey: string;
   body?: unknown;
-  timeoutMs: number;
-  fetch: typeof fetch;
 }
 
 export interface UpstreamAnswer {

@@ -1,5 +1,5 @@
 import { expect } from '@open-wc/testing';
-import { isSafeCheckoutUrl } from '../../widget/api-client.js';
+import { isSafeCheckoutUrl } from '../../server/safe-url.js';
 
 describe('isSafeCheckoutUrl', () => {
   const safe = [
@@ -9,6 +9,7 @@ describe('isSafeCheckoutUrl', () => {
     'http://127.0.0.1/c/1',
     'http://127.4.5.6:8080/c/1',
     'http://[::1]:3000/c/1',
+    'http://shop.localhost:3000/c/1',
   ];
   const unsafe = [
     'javascript:alert(1)',
