@@ -9,28 +9,32 @@ export interface ProviderDeps {
   fetch: typeof fetch;
 }
 
-interface Registration {
+export type LinkKind = 'createCheckoutLink' | 'createSetupLink';
+
+export interface Registration {
   name: string;
   /** The variable that enables it, named in the error a disabled provider answers with. */
   enabledBy: string;
+  /** The kinds of link it makes, so the sandbox can stand in for it faithfully. */
+  makes: readonly LinkKind[];
   create(config: Config, deps: ProviderDeps): Provider | undefined;
 }
 
-/** Every real provider. A new one is a module plus one line here. */
-const registrations: Registration[] = [
+/** Every real provider. A new one is a module plus one entry here. */
+export const registrations: readonly Registration[] = [
   {
     name: 'pagou',
     enabledBy: 'PAGOU_API_KEY',
+    makes: ['createCheckoutLink'],
     create: (config, { fetch }) => config.pagou && createPagouProvider(config.pagou, { timeoutMs: config.upstreamTimeoutMs, fetch }),
   },
   {
     name: 'lago',
     enabledBy: 'LAGO_API_KEY',
+    makes: ['createSetupLink'],
     create: (config, { fetch }) => config.lago && createLagoProvider(config.lago, { timeoutMs: config.upstreamTimeoutMs, fetch }),
   },
 ];
-
-export type LinkKind = 'createCheckoutLink' | 'createSetupLink';
 
 export interface Providers {
   /** The providers this proxy runs: the configured ones, or the sandbox alone when none is. */
@@ -48,6 +52,7 @@ export function createProviders(config: Config, deps: ProviderDeps): Providers {
   return {
     enabled,
     resolve(name, kind) {
+      const registration = registrations.find((entry) => entry.name === name);
       if (name !== undefined && !knownNames.includes(name)) {
         throw new ProblemError('provider_unavailable', `Unknown provider "${name}"; this proxy knows ${knownNames.join(', ')}.`, {
           errors: [{ field: 'provider', message: `must be one of ${knownNames.join(', ')}` }],
@@ -56,11 +61,12 @@ export function createProviders(config: Config, deps: ProviderDeps): Providers {
       // With no key configured, the sandbox stands in for every provider so the demo shows each flow.
       const candidates = sandbox ? [sandbox] : configured.filter((provider) => name === undefined || provider.name === name);
       if (candidates.length === 0) {
-        const registration = registrations.find((entry) => entry.name === name);
         const hint = registration ? ` (set ${registration.enabledBy})` : '';
         throw new ProblemError('provider_unavailable', `The provider "${name}" is not enabled on this proxy${hint}.`);
       }
-      const capable = candidates.filter((provider) => provider[kind] !== undefined);
+      // Standing in for a named provider, the sandbox makes only what that provider makes.
+      const emulated = sandbox && registration ? registration.makes.includes(kind) : true;
+      const capable = candidates.filter((provider) => emulated && provider[kind] !== undefined);
       const what = kind === 'createCheckoutLink' ? 'checkout links' : 'payment-method set-up links';
       if (capable.length === 0) {
         const detail = name ? `The provider "${name}" does not make ${what}.` : `No enabled provider makes ${what}.`;

@@ -1,0 +1,47 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import request from 'supertest';
+import { createProviders, registrations, type LinkKind } from '../../server/providers/index.js';
+import { signCustomerToken } from '../../server/customer-token.js';
+import { testApp, testConfig } from './support.js';
+
+const linkKinds: LinkKind[] = ['createCheckoutLink', 'createSetupLink'];
+const secret = 'a-token-secret-of-at-least-32-bytes!!';
+
+describe('provider registrations', () => {
+  it('declare exactly the kinds of link their provider makes', () => {
+    const config = testConfig({ PAGOU_API_KEY: 'pk', LAGO_API_KEY: 'lk', CUSTOMER_TOKEN_SECRET: secret });
+    const { enabled } = createProviders(config, { fetch });
+    for (const registration of registrations) {
+      const provider = enabled.find(({ name }) => name === registration.name);
+      assert.ok(provider, `${registration.name} is enabled by ${registration.enabledBy}`);
+      assert.deepEqual(linkKinds.filter((kind) => provider[kind] !== undefined), [...registration.makes], registration.name);
+    }
+  });
+});
+
+describe('the sandbox standing in for a named provider', () => {
+  const post = (app: Parameters<typeof request>[0], body: unknown) =>
+    request(app).post('/api/checkout').set('content-type', 'application/json').send(JSON.stringify(body));
+
+  it('when asked for a Lago cart, refuses it as Lago would: 422 request_not_supported', async () => {
+    const { app } = testApp({ CUSTOMER_TOKEN_SECRET: secret });
+    const response = await post(app, { provider: 'lago', items: [{ product: 'SKU-A' }] });
+    assert.equal(response.status, 422);
+    assert.equal(JSON.parse(response.text).code, 'request_not_supported');
+  });
+
+  it('when asked for a Pagou set-up link, refuses it as Pagou would: 422 request_not_supported', async () => {
+    const { app } = testApp({ CUSTOMER_TOKEN_SECRET: secret });
+    const token = await signCustomerToken('cus_1', { secret });
+    const response = await post(app, { provider: 'pagou', customer_token: token });
+    assert.equal(JSON.parse(response.text).code, 'request_not_supported');
+  });
+
+  it('when asked for what the named provider makes, makes it', async () => {
+    const { app } = testApp({ CUSTOMER_TOKEN_SECRET: secret });
+    assert.equal((await post(app, { provider: 'pagou', items: [{ product: 'SKU-A' }] })).body.provider, 'sandbox');
+    const token = await signCustomerToken('cus_1', { secret });
+    assert.equal((await post(app, { provider: 'lago', customer_token: token })).body.provider, 'sandbox');
+  });
+});
