@@ -1,0 +1,70 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { E2E, freePort, payOnSandbox, recordCspViolations, SUITE_TIMEOUT_MS, type ProxyProcess, type Storefront } from './support.js';
+
+/**
+ * A merchant page under the strictest policy that still lets the widget in: scripts and requests
+ * only to the proxy, no styles at all, no inline anything, and Trusted Types enforced.
+ */
+const strictPolicy = (proxyOrigin: string) => [
+  "default-src 'none'",
+  `script-src ${proxyOrigin}`,
+  `connect-src ${proxyOrigin}`,
+  "style-src 'none'",
+  "img-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+  "require-trusted-types-for 'script'",
+  // Lit's one policy, the name the README tells merchants to allow; no other may be created.
+  'trusted-types lit-html',
+].join('; ');
+
+const strictPage = (proxyOrigin: string) => `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>A shop with a strict policy</title>
+<script type="module" src="${proxyOrigin}/checkout-button.js"></script>
+</head>
+<body>
+<main>
+  <h1>Logo mug</h1>
+  <checkout-button endpoint="${proxyOrigin}" product="SKU-MUG-LOGO" quantity="2">Buy two mugs</checkout-button>
+</main>
+</body>
+</html>
+`;
+
+describe('a storefront with a strict Content-Security-Policy and Trusted Types', { timeout: SUITE_TIMEOUT_MS }, () => {
+  const e2e = new E2E();
+  let proxy: ProxyProcess;
+  let storefront: Storefront;
+
+  before(async () => {
+    const proxyPort = await freePort();
+    const proxyOrigin = `http://127.0.0.1:${proxyPort}`;
+    storefront = await e2e.startStorefront(proxyOrigin, {
+      '/strict.html': { body: strictPage(proxyOrigin), headers: { 'content-security-policy': strictPolicy(proxyOrigin) } },
+    });
+    proxy = await e2e.startProxy(proxyPort, { ALLOWED_ORIGINS: storefront.origin });
+    await e2e.launchBrowser();
+  });
+
+  after(() => e2e.close());
+
+  test('when the shopper buys, no violation is reported and the checkout still completes', async () => {
+    const page = await e2e.newPage();
+    const violations = await recordCspViolations(page);
+    await page.goto(`${storefront.origin}/strict.html`);
+
+    const button = page.getByRole('button', { name: 'Buy two mugs' });
+    // The widget's own styles apply (constructed style sheets are not inline styles): it is laid out as a button.
+    assert.equal(await button.evaluate((element) => getComputedStyle(element).cursor), 'pointer');
+    await button.click();
+
+    const summary = await payOnSandbox(page, proxy.origin);
+    assert.match(summary, /Logo mug\s+2\s+R\$\s?79\.80/);
+    assert.deepEqual(violations, []);
+  });
+});
