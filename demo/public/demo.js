@@ -77,41 +77,47 @@ function showCatalogError() {
 function runCart(products) {
   const quantities = new Map(products.map((product) => [product.id, INITIAL_CART[product.id] ?? 0]));
   const button = byId('cart-button');
-  const list = byId('cart-lines');
 
-  const stepper = (product, quantity) => {
+  const rows = products.map((product) => {
     const minus = element('button', { type: 'button', 'aria-label': `One less ${product.name}` }, '−');
     const plus = element('button', { type: 'button', 'aria-label': `One more ${product.name}` }, '+');
-    minus.disabled = quantity === 0;
-    plus.disabled = quantity === 99;
-    minus.addEventListener('click', () => update(product.id, -1));
-    plus.addEventListener('click', () => update(product.id, +1));
-    return element('span', { class: 'stepper' },
-      minus, element('output', { 'aria-label': `${product.name} quantity` }, String(quantity)), plus);
-  };
+    const count = element('output', { 'aria-label': `${product.name} quantity` });
+    minus.addEventListener('click', () => change(product.id, -1));
+    plus.addEventListener('click', () => change(product.id, +1));
 
-  const render = () => {
-    const focusedLabel = document.activeElement?.getAttribute('aria-label');
-    list.replaceChildren(...products.map((product) => element('li', {},
+    const show = () => {
+      const quantity = quantities.get(product.id);
+      count.textContent = String(quantity);
+      // A button that becomes disabled drops the keyboard focus: hand it to its neighbour first.
+      if (quantity === 0 && document.activeElement === minus) plus.focus();
+      if (quantity === 99 && document.activeElement === plus) minus.focus();
+      minus.disabled = quantity === 0;
+      plus.disabled = quantity === 99;
+    };
+    const row = element('li', {},
       element('span', { class: 'cart-name' }, product.name, element('small', {}, formatMoney(product.price, product.currency))),
-      stepper(product, quantities.get(product.id)),
-    )));
-    // Re-rendering replaces the steppers: keep the keyboard where it was.
-    if (focusedLabel) list.querySelector(`[aria-label="${CSS.escape(focusedLabel)}"]`)?.focus();
+      element('span', { class: 'stepper' }, minus, count, plus),
+    );
+    return { row, show };
+  });
 
+  const show = () => {
+    for (const { show: showRow } of rows) showRow();
     const items = [...quantities].filter(([, quantity]) => quantity > 0).map(([product, quantity]) => ({ product, quantity }));
+    // The demo catalog has one currency; a cart of several would be refused by the proxy anyway.
     const total = products.reduce((sum, product) => sum + product.price * quantities.get(product.id), 0);
     byId('cart-total').textContent = items.length > 0 ? formatMoney(total, products[0].currency) : 'Empty';
     button.items = items;
     button.disabled = items.length === 0;
   };
 
-  const update = (id, change) => {
-    quantities.set(id, Math.min(99, Math.max(0, quantities.get(id) + change)));
-    render();
+  const change = (id, step) => {
+    quantities.set(id, Math.min(99, Math.max(0, quantities.get(id) + step)));
+    show();
   };
 
-  render();
+  byId('cart-lines').replaceChildren(...rows.map(({ row }) => row));
+  show();
 }
 
 // The Lago button's customer token ---------------------------------------------------------------
@@ -136,10 +142,11 @@ function describe(event) {
   const { type, detail } = event;
   if (type === 'checkout-start') {
     const request = detail.request.customer_token ? { ...detail.request, customer_token: '…' } : detail.request;
-    return JSON.stringify(request);
+    return [JSON.stringify(request)];
   }
-  if (type === 'checkout-success') return `${detail.provider} → ${detail.url}`;
-  return `${detail.status || 'no answer'} ${detail.code}: ${detail.message}`;
+  // The widget only reports https URLs (or http on loopback), so the link is safe to offer.
+  if (type === 'checkout-success') return [`${detail.provider} → `, element('a', { href: detail.url, rel: 'noopener' }, detail.url)];
+  return [`${detail.status || 'no answer'} ${detail.code}: ${detail.message}`];
 }
 
 function logEvent(event) {
@@ -149,7 +156,7 @@ function logEvent(event) {
   log.prepend(element('li', { class: event.type },
     element('time', { datetime: time.toISOString() }, time.toLocaleTimeString()),
     element('span', { class: 'event-name' }, event.type),
-    element('span', {}, `${source}: ${describe(event)}`),
+    element('span', {}, `${source}: `, ...describe(event)),
   ));
   while (log.children.length > LOG_LIMIT) log.lastElementChild.remove();
 }
