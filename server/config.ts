@@ -14,6 +14,8 @@ export interface UpstreamSettings {
 
 export interface Config {
   port: number;
+  /** The address to listen on; undefined listens on every interface. */
+  host: string | undefined;
   logLevel: LogLevel;
   /** Express `trust proxy` as a hop count: how many reverse proxies sit in front of the proxy. */
   trustProxy: number;
@@ -70,6 +72,7 @@ const origins = z.string().transform((value, context) => {
 const environment = z
   .object({
     PORT: integer(0, 65535).default(3000),
+    HOST: z.string().regex(/^[\w.:[\]-]+$/, 'must be a host name or an IP address, such as 127.0.0.1 or ::').optional(),
     LOG_LEVEL: z.enum(logLevels).default('info'),
     TRUST_PROXY: integer(0, 10).default(0),
     ALLOWED_ORIGINS: origins.default([]),
@@ -101,6 +104,9 @@ const environment = z
 export const environmentVariables = Object.keys(environment.shape);
 
 type Environment = Record<string, string | undefined>;
+
+/** No money moves in sandbox mode, so value-only links work there out of the box, within these bounds. */
+export const SANDBOX_VALUE_ONLY = { min: 1, max: 100_000 } as const;
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -139,10 +145,13 @@ export function loadConfig(env: Environment, readText = (path: string) => readFi
   const tokenSecret = vars.CUSTOMER_TOKEN_SECRET ?? (sandbox ? randomBytes(32).toString('base64url') : undefined);
   return {
     port: vars.PORT,
+    host: vars.HOST,
     logLevel: vars.LOG_LEVEL,
     trustProxy: vars.TRUST_PROXY,
     allowedOrigins: vars.ALLOWED_ORIGINS,
-    valueOnly: vars.AMOUNT_MAX === undefined ? undefined : { min: vars.AMOUNT_MIN ?? 1, max: vars.AMOUNT_MAX },
+    valueOnly: vars.AMOUNT_MAX !== undefined
+      ? { min: vars.AMOUNT_MIN ?? 1, max: vars.AMOUNT_MAX }
+      : sandbox ? SANDBOX_VALUE_ONLY : undefined,
     upstreamTimeoutMs: vars.UPSTREAM_TIMEOUT_MS,
     rateLimitPerMinute: vars.RATE_LIMIT_PER_MINUTE,
     catalog,

@@ -1,4 +1,5 @@
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { createApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { loadDotEnv } from './dotenv.js';
@@ -40,12 +41,14 @@ try {
 
 const logger = createLogger(config.logLevel);
 const app = createApp(config, { logger });
-const server = app.listen(config.port, (error?: Error) => {
-  if (error) {
-    logger.fatal({ err: error }, 'cannot listen');
-    process.exit(1);
-  }
+const server = createServer(app);
+server.on('error', (error) => {
+  logger.fatal({ err: error }, 'cannot listen');
+  process.exit(1);
+});
+server.listen({ port: config.port, host: config.host }, () => {
+  const { port } = server.address() as AddressInfo;
   const providers = app.providers.enabled.map(({ name }) => name);
-  logger.info({ port: config.port, providers }, `checkout proxy listening on http://localhost:${config.port}`);
+  logger.info({ port, host: config.host, providers }, `checkout proxy listening on http://localhost:${port}`);
 });
 shutDownGracefully(server, logger);

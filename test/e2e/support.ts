@@ -7,14 +7,13 @@ import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, extname, join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const proxyEntry = join(root, 'dist', 'server', 'index.js');
 const widgetBundle = join(root, 'dist', 'widget', 'checkout-button.js');
 const demoPublic = join(root, 'demo', 'public');
-const loopbackPreload = pathToFileURL(fileURLToPath(new URL('loopback-preload.mjs', import.meta.url))).href;
 
 export const chromePath = process.env.CHROME_PATH || '/usr/bin/chromium';
 const chromeArgs = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
@@ -133,9 +132,9 @@ export class E2E {
       if (!existsSync(file)) throw new Error(`${file} is missing: the e2e tests run the built proxy; run \`npm run build\` first (npm test does).`);
     }
     const cwd = mkdtempSync(join(tmpdir(), 'checkout-e2e-'));
-    const child = spawn(process.execPath, ['--import', loopbackPreload, proxyEntry], {
+    const child = spawn(process.execPath, [proxyEntry], {
       cwd,
-      env: { PATH: process.env.PATH, PORT: String(port), LOG_LEVEL: 'info', ...env },
+      env: { PATH: process.env.PATH, HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'info', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const killOnExit = () => child.kill('SIGKILL');

@@ -101,9 +101,15 @@ describe('POST /api/checkout with JSON', () => {
     assertProblem(await post(app, { items: [{ product: 'SKU-A' }, { product: 'SKU-USD' }] }), 422, 'mixed_currencies');
   });
 
-  it('when value-only links are disabled, answers 422 amount_not_allowed', async () => {
-    const { app } = testApp();
+  it('when a provider key is set and AMOUNT_MAX is not, answers 422 amount_not_allowed', async () => {
+    const { app } = testApp({ PAGOU_API_KEY: 'pk_test_1', PAGOU_API_URL: 'http://127.0.0.1:9' });
     assertProblem(await post(app, { amount: 15000, currency: 'BRL' }), 422, 'amount_not_allowed');
+  });
+
+  it('when in sandbox mode with no bounds set, allows value-only links up to 100000', async () => {
+    const { app } = testApp();
+    assert.equal((await post(app, { amount: 100000 })).status, 201);
+    assertProblem(await post(app, { amount: 100001 }), 422, 'amount_out_of_range');
   });
 
   it('when the amount is outside AMOUNT_MIN..AMOUNT_MAX, answers 422 amount_out_of_range', async () => {

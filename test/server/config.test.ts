@@ -32,7 +32,8 @@ describe('loadConfig', () => {
     assert.equal(config.port, 3000);
     assert.equal(config.trustProxy, 0);
     assert.deepEqual(config.allowedOrigins, []);
-    assert.equal(config.valueOnly, undefined);
+    assert.deepEqual(config.valueOnly, { min: 1, max: 100_000 }, 'no money moves in sandbox mode: value-only links work');
+    assert.equal(config.host, undefined, 'listens on every interface');
     assert.equal(config.upstreamTimeoutMs, 10_000);
     assert.equal(config.rateLimitPerMinute, 30);
     assert.equal(config.pagou, undefined);
@@ -49,10 +50,15 @@ describe('loadConfig', () => {
   });
 
   it('when variables are empty strings, treats them as unset', () => {
-    const config = loadConfig({ CATALOG_FILE: fixtureCatalog, PORT: '', PAGOU_API_KEY: '  ', AMOUNT_MAX: '' });
+    const config = loadConfig({ CATALOG_FILE: fixtureCatalog, PORT: '', PAGOU_API_KEY: '  ', LAGO_API_KEY: '', HOST: '' });
     assert.equal(config.port, 3000);
     assert.equal(config.pagou, undefined);
-    assert.equal(config.valueOnly, undefined);
+    assert.equal(config.lago, undefined);
+    assert.equal(config.host, undefined);
+  });
+
+  it('when a provider key is set and AMOUNT_MAX is not, refuses value-only links', () => {
+    assert.equal(loadConfig({ CATALOG_FILE: fixtureCatalog, PAGOU_API_KEY: 'pk' }).valueOnly, undefined);
   });
 
   it('when values are valid, parses every variable', () => {
@@ -67,8 +73,10 @@ describe('loadConfig', () => {
       UPSTREAM_TIMEOUT_MS: '2500',
       RATE_LIMIT_PER_MINUTE: '5',
       TRUST_PROXY: '1',
+      HOST: '127.0.0.1',
     });
     assert.equal(config.port, 8080);
+    assert.equal(config.host, '127.0.0.1');
     assert.deepEqual(config.pagou, { apiKey: 'pk_live_x', apiUrl: 'https://api-sandbox.pagou.ai' });
     assert.deepEqual(config.allowedOrigins, ['https://shop.example', 'http://localhost:5173']);
     assert.deepEqual(config.valueOnly, { min: 100, max: 500000 });
@@ -93,6 +101,7 @@ describe('loadConfig', () => {
     ['LOG_LEVEL', 'loud'],
     ['CUSTOMER_TOKEN_SECRET', 'too-short'],
     ['DEMO', 'yes'],
+    ['HOST', 'http://localhost'],
   ];
   for (const [name, value] of badValues) {
     it(`when ${name} is "${value}", reports ${name}`, () => {

@@ -15,7 +15,7 @@ export const UPSTREAM_DETAIL = 'pagou-internal: ledger shard 8812 rejected tenan
 export const CHECKOUT_LINKS_PATH = '/v2/checkout-links';
 
 const openApi = JSON.parse(
-  readFileSync(new URL('../../../shared/reference/pagou-openapi-v2.json', import.meta.url), 'utf8'),
+  readFileSync(new URL('../fixtures/pagou-openapi-v2.json', import.meta.url), 'utf8'),
 ) as { paths: Record<string, { post: { requestBody: { content: Record<string, { schema: object }> } } }> };
 
 // The document says OpenAPI 3.1 (JSON Schema 2020-12) but uses 3.0's `nullable`; Ajv 8 implements
