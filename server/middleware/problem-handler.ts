@@ -19,6 +19,12 @@ function asProblem(error: unknown): ProblemError {
   if (type === 'request.aborted' || type === 'request.size.invalid' || type === 'stream.encoding.set') {
     return new ProblemError('bad_request', 'The request body could not be read.', { cause: error });
   }
+  // body-parser passes a stream failure while reading (a body that is not the gzip, deflate or br
+  // its Content-Encoding claims) as an untyped client error: the client's fault, not a 500.
+  const { status, expose } = (error ?? {}) as { status?: unknown; expose?: unknown };
+  if (type === undefined && status === 400 && expose === true) {
+    return new ProblemError('bad_request', 'The request body could not be read; a compressed body must match its Content-Encoding (gzip, deflate or br).', { cause: error });
+  }
   return new ProblemError('internal_error', 'Something went wrong in the checkout proxy; try again in a moment.', { cause: error });
 }
 
