@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
@@ -10,9 +10,18 @@ const SHUTDOWN_GRACE_MS = 10_000;
 
 function shutDownGracefully(server: Server, logger: Logger): void {
   let stopping = false;
+  // Once stopping, every response says `Connection: close`: otherwise a keep-alive client (a reverse
+  // proxy's pool) keeps sending checkouts on its open connections until the grace period cuts them.
+  const unsent = new Set<ServerResponse>();
+  server.prependListener('request', (_req, res) => {
+    if (stopping) return void res.setHeader('connection', 'close');
+    unsent.add(res);
+    res.once('close', () => unsent.delete(res));
+  });
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) return;
     stopping = true;
+    for (const res of unsent) if (!res.headersSent) res.setHeader('connection', 'close');
     logger.info({ signal }, 'shutting down: no new connections, finishing in-flight requests');
     server.close(() => {
       logger.info('stopped');
