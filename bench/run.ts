@@ -1,0 +1,232 @@
+/**
+ * `npm run bench`: the cost of every layer of the proxy, measured in one run on loopback so the
+ * ratios hold on a noisy machine. Prints a table and writes bench/results.json.
+ *
+ * Topology: the load generator (autocannon, in this process), the server under test, and a fake
+ * Pagou each run in their own process, so none shares an event loop with another; on a 2-core
+ * machine the three share the cores, the same way for the bare forwarder as for the proxy. The
+ * proxy under test is the built entry point, `node dist/server/index.js`, logging at `info` into a
+ * file in $TMPDIR (deleted afterwards), as in production.
+ *
+ * BENCH_QUICK=1 shortens every duration, for development; published figures come from a full run.
+ */
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseCatalog } from '../server/catalog.js';
+import { demoCatalogPath } from '../server/paths.js';
+import { priceCheckout } from '../server/pricing.js';
+import { checkoutRequest } from '../server/schemas.js';
+import { checkoutLoad, combine, runLoad, type LoadOptions, type LoadResult } from './load.js';
+import { measureMemory, type MemoryResult } from './memory.js';
+import { cpuMilliseconds, startHelper } from './processes.js';
+import { proxyEntry, startProxy } from './proxy.js';
+import { formatTable, mb, ms, perSecond, type Row } from './report.js';
+import { measureStartup } from './startup.js';
+import { measureWidget, startStorefront } from './widget.js';
+
+const quick = process.env.BENCH_QUICK === '1';
+const plan = quick
+  ? { loadSeconds: 4, warmupSeconds: 1, memorySeconds: 10, windowSeconds: 3, starts: 3, renders: 3, clicks: 6 }
+  : { loadSeconds: 10, warmupSeconds: 3, memorySeconds: 60, windowSeconds: 10, starts: 7, renders: 10, clicks: 21 };
+
+const targets = { throughputRatio: 0.8, addedP50Ms: 1, rssMb: 100, rssGrowth: 0.1, startupMs: 500, clickP50Ms: 50 };
+const resultsPath = fileURLToPath(new URL('results.json', import.meta.url));
+const widgetBundle = fileURLToPath(new URL('../dist/widget/checkout-button.js', import.meta.url));
+const checkoutBody = { items: [{ product: 'SKU-TSHIRT-BLACK-M', quantity: 1 }] };
+const rateLimitOff = { RATE_LIMIT_PER_MINUTE: '1000000' };
+/** V8 heap limits an operator can set (NODE_OPTIONS) to trade some throughput for a smaller process. */
+const heapCap = ['--max-semi-space-size=4', '--max-old-space-size=96'];
+
+interface Measured {
+  load: Omit<LoadResult, 'latencies'>;
+  /** CPU time the server under test spent per answered request. */
+  serverCpuMicroseconds: number;
+}
+
+const withoutLatencies = ({ latencies: _latencies, ...rest }: LoadResult) => rest;
+
+/** Several runs of the same load on one server, summed, with the server's CPU time per request. */
+async function measure(pid: number, load: LoadOptions, runs: number): Promise<Measured & { result: LoadResult }> {
+  const results: LoadResult[] = [];
+  let cpu = 0;
+  for (let run = 0; run < runs; run += 1) {
+    const before = cpuMilliseconds(pid);
+    results.push(await runLoad(load));
+    cpu += cpuMilliseconds(pid) - before;
+  }
+  const result = combine(results);
+  return { result, load: withoutLatencies(result), serverCpuMicroseconds: (1000 * cpu) / result.requests };
+}
+
+/**
+ * The proxy against the bare forwarder, interleaved A B B A in halves of the duration, so drift
+ * in the machine's load weighs on both alike.
+ */
+async function compare(bare: { pid: number; url: string }, proxy: { pid: number; url: string }, connections: number) {
+  const loadFor = (url: string): LoadOptions => ({ ...checkoutLoad(url), connections, durationSeconds: plan.loadSeconds / 2 });
+  for (const server of [bare, proxy]) await runLoad({ ...loadFor(server.url), durationSeconds: plan.warmupSeconds });
+  const first = { bare: await measure(bare.pid, loadFor(bare.url), 1), proxy: await measure(proxy.pid, loadFor(proxy.url), 1) };
+  const second = { proxy: await measure(proxy.pid, loadFor(proxy.url), 1), bare: await measure(bare.pid, loadFor(bare.url), 1) };
+  const merge = (a: typeof first.bare, b: typeof first.bare): Measured => {
+    const result = combine([a.result, b.result]);
+    const cpu = (a.serverCpuMicroseconds * a.result.requests + b.serverCpuMicroseconds * b.result.requests) / result.requests;
+    return { load: withoutLatencies(result), serverCpuMicroseconds: cpu };
+  };
+  return { bare: merge(first.bare, second.bare), proxy: merge(first.proxy, second.proxy) };
+}
+
+async function main(): Promise<void> {
+  if (!existsSync(proxyEntry)) throw new Error(`${proxyEntry} is missing: run \`npm run bench\` (it builds first)`);
+  const logDirectory = mkdtempSync(join(tmpdir(), 'checkout-bench-'));
+  const logFile = (name: string) => join(logDirectory, `${name}.log`);
+  const startedAt = new Date();
+  const loadBefore = loadavg();
+  const catalog = parseCatalog(readFileSync(demoCatalogPath, 'utf8'));
+  const upstreamBody = JSON.stringify(priceCheckout(checkoutRequest.parse(checkoutBody), catalog, undefined));
+  const cleanups: Array<() => Promise<unknown>> = [];
+
+  try {
+    const fake = await startHelper('fake-pagou-fast.ts', {});
+    cleanups.push(fake.stop);
+    const pagouEnv = { PAGOU_API_KEY: 'bench-key', PAGOU_API_URL: fake.url, ...rateLimitOff };
+    const bareServer = await startHelper('bare-forwarder.ts', { UPSTREAM_URL: fake.url, UPSTREAM_API_KEY: 'bench-key', UPSTREAM_BODY: upstreamBody });
+    cleanups.push(bareServer.stop);
+    const proxy = await startProxy({ env: pagouEnv, logFile: logFile('proxy') });
+    cleanups.push(proxy.stop);
+    const sandbox = await startProxy({ env: rateLimitOff, logFile: logFile('sandbox') });
+    cleanups.push(sandbox.stop);
+    const bare = { pid: bareServer.child.pid!, url: bareServer.url };
+
+    console.error('proxy overhead: 50 connections, then 1 connection …');
+    const at50 = await compare(bare, proxy, 50);
+    const at1 = await compare(bare, proxy, 1);
+
+    console.error('middleware cost: sandbox checkout and /healthz …');
+    const layerLoad = (url: string, extra: Partial<LoadOptions> = {}): LoadOptions =>
+      ({ ...checkoutLoad(url), connections: 50, durationSeconds: plan.loadSeconds, ...extra });
+    await runLoad({ ...layerLoad(sandbox.url), durationSeconds: plan.warmupSeconds });
+    const sandboxCheckout = withoutResult(await measure(sandbox.pid, layerLoad(sandbox.url), 1));
+    const healthLoad = layerLoad(proxy.url, { url: `${proxy.url}/healthz`, method: 'GET', body: undefined, headers: {}, expectStatus: 200 });
+    await runLoad({ ...healthLoad, durationSeconds: plan.warmupSeconds });
+    const health = withoutResult(await measure(proxy.pid, healthLoad, 1));
+    for (const stop of cleanups.splice(1)) await stop();
+
+    const memoryRun = async (nodeFlags: string[]) => {
+      console.error(`memory: ${plan.memorySeconds} s at 200 connections${nodeFlags.length ? ` with ${nodeFlags.join(' ')}` : ''} …`);
+      const fresh = await startProxy({ env: pagouEnv, logFile: logFile('memory'), nodeFlags });
+      cleanups.push(fresh.stop);
+      const result = await measureMemory(fresh.pid, { ...checkoutLoad(fresh.url), connections: 200, durationSeconds: plan.memorySeconds }, plan.windowSeconds);
+      await cleanups.pop()!();
+      return result;
+    };
+    const memory = await memoryRun([]);
+    const cappedMemory = await memoryRun(heapCap);
+
+    console.error(`start-up: ${plan.starts} cold starts …`);
+    const startup = await measureStartup({ env: pagouEnv, logFile: logFile('startup'), runs: plan.starts, body: JSON.stringify(checkoutBody) });
+
+    let widget: Awaited<ReturnType<typeof measureWidget>> | undefined;
+    if (existsSync(widgetBundle)) {
+      console.error('widget: size, render and click in Chromium …');
+      const storefront = await startStorefront();
+      cleanups.push(storefront.close);
+      const checkoutPages = await startHelper('fake-pagou-fast.ts', { CHECKOUT_URL_BASE: `${storefront.url}/checkout` });
+      cleanups.push(checkoutPages.stop);
+      const widgetProxy = await startProxy({
+        env: { PAGOU_API_KEY: 'bench-key', PAGOU_API_URL: checkoutPages.url, ALLOWED_ORIGINS: storefront.url, ...rateLimitOff },
+        logFile: logFile('widget'),
+      });
+      cleanups.push(widgetProxy.stop);
+      storefront.setProxy(widgetProxy.url, checkoutBody.items[0]!.product);
+      widget = await measureWidget({ proxyUrl: widgetProxy.url, storefrontUrl: storefront.url, renders: plan.renders, clicks: plan.clicks });
+    } else {
+      console.error(`widget: skipped, ${widgetBundle} is not built`);
+    }
+
+    const throughputRatio = at50.proxy.load.requestsPerSecond / at50.bare.load.requestsPerSecond;
+    const addedP50 = at1.proxy.load.p50Ms - at1.bare.load.p50Ms;
+    const memoryRows = (section: string, result: MemoryResult): Row[] => {
+      const growth = result.lastWindowMb / result.firstWindowMb - 1;
+      return [
+        { section, name: 'idle, after start', value: mb(result.idleMb) },
+        { section: '', name: `first ${plan.windowSeconds} s average`, value: mb(result.firstWindowMb) },
+        {
+          section: '', name: `last ${plan.windowSeconds} s average`, value: `${mb(result.lastWindowMb)} (${growth >= 0 ? '+' : ''}${(100 * growth).toFixed(1)} %)`,
+          target: { text: `≤ +${100 * targets.rssGrowth} % (no growth)`, met: growth <= targets.rssGrowth },
+        },
+        { section: '', name: 'peak', value: mb(result.maxMb), target: { text: `≤ ${targets.rssMb} MB`, met: result.maxMb <= targets.rssMb } },
+        { section: '', name: 'throughput during the run', value: `${perSecond(result.load.requestsPerSecond)}  p99 ${ms(result.load.p99Ms)}` },
+      ];
+    };
+    const cpu = (measured: Measured) => `${Math.round(measured.serverCpuMicroseconds)} µs CPU/req`;
+    const line = (measured: Measured) =>
+      `${perSecond(measured.load.requestsPerSecond)}  p50 ${ms(measured.load.p50Ms)}  p99 ${ms(measured.load.p99Ms)}  ${cpu(measured)}`;
+
+    const rows: Row[] = [
+      { section: 'Proxy overhead, POST /api/checkout (Pagou → fake Pagou answering at once)', name: 'bare node:http forwarder, 50 connections', value: line(at50.bare) },
+      { section: '', name: 'proxy, 50 connections', value: line(at50.proxy) },
+      {
+        section: '', name: 'throughput proxy / bare, 50 connections', value: `${throughputRatio.toFixed(2)}×`,
+        target: { text: `≥ ${targets.throughputRatio}×`, met: throughputRatio >= targets.throughputRatio },
+      },
+      { section: '', name: 'p50 proxy − bare, 50 connections (queueing)', value: ms(at50.proxy.load.p50Ms - at50.bare.load.p50Ms) },
+      { section: '', name: 'bare node:http forwarder, 1 connection', value: line(at1.bare) },
+      { section: '', name: 'proxy, 1 connection', value: line(at1.proxy) },
+      {
+        section: '', name: 'added p50 latency, 1 connection', value: ms(addedP50),
+        target: { text: `≤ ${targets.addedP50Ms} ms`, met: addedP50 <= targets.addedP50Ms },
+      },
+      { section: 'Middleware cost, 50 connections', name: 'GET /healthz (logging, helmet, routing)', value: line(health) },
+      { section: '', name: 'POST /api/checkout, sandbox (+ rate limit, CORS, body, zod, pricing)', value: line(sandboxCheckout) },
+      { section: '', name: 'POST /api/checkout, Pagou (+ the upstream call)', value: line(at50.proxy) },
+      { section: '', name: 'bare forwarder (the upstream call alone)', value: line(at50.bare) },
+      ...memoryRows(`Memory (RSS), ${plan.memorySeconds} s of POST /api/checkout at 200 connections, as \`npm start\` runs it`, memory),
+      ...memoryRows(`Memory, the same with NODE_OPTIONS="${heapCap.join(' ')}"`, cappedMemory),
+      {
+        section: 'Start-up', name: `spawn → first 201, median of ${plan.starts}`, value: ms(startup.medianMs),
+        target: { text: `≤ ${targets.startupMs} ms`, met: startup.medianMs <= targets.startupMs },
+      },
+    ];
+    if (widget) {
+      rows.push(
+        { section: 'Widget (headless Chromium)', name: 'GET /checkout-button.js, gzip', value: `${(widget.gzipBytes / 1024).toFixed(1)} kB (${(widget.plainBytes / 1024).toFixed(1)} kB plain)` },
+        { section: '', name: `navigation → rendered button, p50 of ${plan.renders} cold loads`, value: ms(widget.renderMs.p50) },
+        { section: '', name: 'click → checkout navigation, first click (cold)', value: ms(widget.clickMs.first) },
+        {
+          section: '', name: `click → checkout navigation, p50 of ${plan.clicks - 1} warm clicks`, value: `${ms(widget.clickMs.p50)} (p90 ${ms(widget.clickMs.p90)})`,
+          target: { text: `≤ ${targets.clickP50Ms} ms`, met: widget.clickMs.p50 <= targets.clickP50Ms },
+        },
+      );
+    }
+    const unexpected = [at50.bare, at50.proxy, at1.bare, at1.proxy, health, sandboxCheckout].reduce((sum, measured) => sum + measured.load.unexpected, 0)
+      + memory.load.unexpected + cappedMemory.load.unexpected;
+    rows.push({ section: 'Sanity', name: 'answers with an unexpected status, errors or timeouts', value: String(unexpected), target: { text: '0', met: unexpected === 0 } });
+
+    const loadAfter = loadavg();
+    const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, load average ${loadBefore[0]!.toFixed(2)} before, ${loadAfter[0]!.toFixed(2)} after`;
+    console.log(`checkout-button bench — ${startedAt.toISOString()}${quick ? ' — BENCH_QUICK (not for publication)' : ''}\n${machine}`);
+    console.log(formatTable(rows));
+
+    writeFileSync(resultsPath, `${JSON.stringify({
+      startedAt: startedAt.toISOString(), quick, machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version, loadBefore, loadAfter },
+      topology: 'autocannon in the bench process; the server under test and a fake Pagou each in their own process; all on 127.0.0.1',
+      plan, targets,
+      overhead: { connections50: at50, connections1: at1, throughputRatio, addedP50Ms: addedP50 },
+      middleware: { health, sandboxCheckout, pagouCheckout: at50.proxy, bare: at50.bare },
+      memory, cappedMemory: { nodeFlags: heapCap, ...cappedMemory }, startup, widget: widget ?? null,
+      rows,
+    }, null, 2)}\n`);
+    console.log(`\nWrote ${resultsPath}`);
+  } finally {
+    for (const stop of cleanups.reverse()) await stop();
+    rmSync(logDirectory, { recursive: true, force: true });
+  }
+}
+
+function withoutResult({ result: _result, ...measured }: Measured & { result: LoadResult }): Measured {
+  return measured;
+}
+
+await main();

@@ -1,0 +1,45 @@
+/**
+ * Start-up: from spawning `node dist/server/index.js` to its first `201` for a checkout, polling
+ * every few milliseconds. The median of several cold starts, each a new process.
+ */
+import { request } from 'node:http';
+import { percentile } from './load.js';
+import { sleep } from './processes.js';
+import { spawnProxy, type ProxyOptions } from './proxy.js';
+
+export interface StartupResult {
+  runs: number;
+  medianMs: number;
+  runsMs: number[];
+}
+
+export async function measureStartup(options: ProxyOptions & { runs: number; body: string }): Promise<StartupResult> {
+  const runsMs: number[] = [];
+  for (let run = 0; run < options.runs; run += 1) {
+    const proxy = await spawnProxy(options);
+    try {
+      const deadline = proxy.spawnedAt + 10_000;
+      while ((await postStatus(`${proxy.url}/api/checkout`, options.body)) !== 201) {
+        if (performance.now() > deadline) throw new Error('the proxy did not answer 201 within 10 s');
+        await sleep(2);
+      }
+      runsMs.push(performance.now() - proxy.spawnedAt);
+    } finally {
+      await proxy.stop();
+    }
+  }
+  return { runs: options.runs, medianMs: percentile([...runsMs].sort((a, b) => a - b), 0.5), runsMs };
+}
+
+/** One POST on a fresh connection; 0 while nothing listens yet. */
+function postStatus(url: string, body: string): Promise<number> {
+  return new Promise((resolve) => {
+    const req = request(url, { method: 'POST', agent: false, headers: { 'content-type': 'application/json' }, timeout: 2_000 }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.once('error', () => resolve(0));
+    req.once('timeout', () => req.destroy());
+    req.end(body);
+  });
+}
