@@ -9,7 +9,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { Agent, request } from 'node:http';
 import { connect } from 'node:net';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -25,6 +25,8 @@ const tsx = import.meta.resolve('tsx');
 
 let pagou: FakePagou;
 let proxy: ChildProcess | undefined;
+// The proxy runs in a scratch directory, so no `.env` of the checkout is read.
+const scratch = mkdtempSync(join(tmpdir(), 'checkout-shutdown-'));
 const logLines: Array<Record<string, unknown>> = [];
 
 before(async () => {
@@ -38,13 +40,13 @@ after(async () => {
     await once(proxy, 'exit');
   }
   await pagou?.close();
+  rmSync(scratch, { recursive: true, force: true });
 });
 
 /** Starts the proxy in its own process and resolves with its port once it logs that it listens. */
 async function startProxy(): Promise<number> {
   proxy = spawn(process.execPath, ['--import', tsx, entry], {
-    // A scratch directory, so no `.env` of the checkout is read.
-    cwd: mkdtempSync(join(tmpdir(), 'checkout-shutdown-')),
+    cwd: scratch,
     env: {
       PATH: process.env.PATH, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', CATALOG_FILE: fixtureCatalog,
       PAGOU_API_KEY: PAGOU_TEST_KEY, PAGOU_API_URL: pagou.url, RATE_LIMIT_PER_MINUTE: '10000',
