@@ -8,7 +8,7 @@ const bodyErrors: Record<string, [ProblemCode, string]> = {
   'entity.too.large': ['payload_too_large', 'The request body is larger than 16 KB.'],
   'parameters.too.many': ['payload_too_large', 'The form has too many fields.'],
   'charset.unsupported': ['unsupported_media_type', 'The request body must be UTF-8.'],
-  'encoding.unsupported': ['unsupported_media_type', 'The request body encoding is not supported; send it uncompressed or gzip.'],
+  'encoding.unsupported': ['unsupported_media_type', 'The request body encoding is not supported; send it uncompressed, or as gzip, deflate or br.'],
 };
 
 function asProblem(error: unknown): ProblemError {

@@ -2,7 +2,7 @@ import type { UpstreamSettings } from '../config.js';
 import type { Logger } from '../logger.js';
 import { ProblemError } from '../problems.js';
 import type { Provider } from './provider.js';
-import { checkoutUrlFrom, postToUpstream, retryAfterSeconds, upstreamRateLimited, type UpstreamAnswer, type UpstreamOptions } from './upstream.js';
+import { checkoutUrlFrom, forLog, postToUpstream, retryAfterSeconds, upstreamRateLimited, type UpstreamAnswer, type UpstreamOptions } from './upstream.js';
 
 /** The fields of a Lago error body the proxy reads; the `error` text is only read for the Stripe case. */
 interface LagoError {
@@ -10,8 +10,6 @@ interface LagoError {
   error?: unknown;
   error_details?: unknown;
 }
-
-const MAX_LOGGED_TEXT = 500;
 
 /**
  * Lago's payment-provider checkout URL: `POST /api/v1/customers/{external_customer_id}/checkout_url`,
@@ -107,14 +105,4 @@ function hasDetail(body: LagoError | undefined, reason: string): boolean {
 
 function asObject(value: unknown): Record<string, unknown> | undefined {
   return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
-}
-
-/**
- * Lago's diagnostics (the provider's message of a third_party_error among them) for the log only:
- * bounded, and with the key cut out should anything between the proxy and Lago quote it.
- */
-function forLog(value: unknown, apiKey: string): unknown {
-  if (value === undefined) return undefined;
-  const text = JSON.stringify(value, (_field, item: unknown) => (typeof item === 'string' ? item.replaceAll(apiKey, '[redacted]') : item));
-  return text.length > MAX_LOGGED_TEXT ? `${text.slice(0, MAX_LOGGED_TEXT)}…` : JSON.parse(text);
 }

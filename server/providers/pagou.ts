@@ -1,7 +1,7 @@
 import type { UpstreamSettings } from '../config.js';
 import { ProblemError } from '../problems.js';
 import type { Provider } from './provider.js';
-import { checkoutUrlFrom, postToUpstream, retryAfterSeconds, upstreamRateLimited, type UpstreamAnswer, type UpstreamOptions } from './upstream.js';
+import { checkoutUrlFrom, forLog, postToUpstream, retryAfterSeconds, upstreamRateLimited, type UpstreamAnswer, type UpstreamOptions } from './upstream.js';
 
 /** Pagou checkout links: `POST /v2/checkout-links` with the priced checkout as the body. */
 export function createPagouProvider({ apiKey, apiUrl }: UpstreamSettings, { timeoutMs, fetch }: UpstreamOptions): Provider {
@@ -14,7 +14,7 @@ export function createPagouProvider({ apiKey, apiUrl }: UpstreamSettings, { time
         if (body?.success === false) throw new ProblemError('upstream_bad_response', 'Pagou answered success: false.');
         return checkoutUrlFrom(body?.data?.url, 'Pagou');
       }
-      log.warn({ upstream: 'pagou', status: answer.status, error: summarize(answer.json, apiKey) }, 'Pagou refused the checkout link');
+      log.warn({ upstream: 'pagou', status: answer.status, error: forLog(summarize(answer.json), apiKey) }, 'Pagou refused the checkout link');
       throw problemFor(answer);
     },
   };
@@ -30,14 +30,9 @@ function problemFor({ status, headers }: UpstreamAnswer): ProblemError {
   return new ProblemError('upstream_bad_response', `Pagou answered with an unexpected HTTP ${status}.`);
 }
 
-/**
- * The useful part of either Pagou error shape (problem+json or `{error, message}`), for the log only.
- * An API may quote the credentials it refused; the key is cut out so it never reaches a log line.
- */
-function summarize(json: unknown, apiKey: string): unknown {
+/** The useful part of either Pagou error shape (problem+json or `{error, message}`), for the log only. */
+function summarize(json: unknown): unknown {
   if (typeof json !== 'object' || json === null) return undefined;
   const { error, message, title, detail, errors } = json as Record<string, unknown>;
-  const summary = { error, message, title, detail, errors: Array.isArray(errors) ? errors.slice(0, 10) : undefined };
-  return JSON.parse(JSON.stringify(summary, (_field, value: unknown) =>
-    typeof value === 'string' ? value.replaceAll(apiKey, '[redacted]') : value));
+  return { error, message, title, detail, errors: Array.isArray(errors) ? errors.slice(0, 10) : undefined };
 }

@@ -43,7 +43,7 @@ export async function postToUpstream(call: UpstreamCall): Promise<UpstreamAnswer
       redirect: 'error',
       signal,
     });
-    const text = await readCapped(response, call.provider);
+    const text = await readCapped(response, call.provider, signal);
     return { status: response.status, headers: response.headers, json: parseJson(text) };
   } catch (error) {
     if (error instanceof ProblemError) throw error;
@@ -54,23 +54,32 @@ export async function postToUpstream(call: UpstreamCall): Promise<UpstreamAnswer
   }
 }
 
-async function readCapped(response: Response, provider: string): Promise<string> {
+async function readCapped(response: Response, provider: string, signal: AbortSignal): Promise<string> {
   if (!response.body) return '';
   if (Number(response.headers.get('content-length')) > MAX_UPSTREAM_BODY_BYTES) {
     await response.body.cancel();
     throw tooLarge(provider);
   }
   const reader = response.body.getReader();
+  // fetch stops passing its signal on to the body once its internal Request has been garbage
+  // collected (nodejs/undici#3644), so the timeout cancels the read itself.
+  const cancel = () => void reader.cancel(signal.reason).catch(() => {});
+  signal.addEventListener('abort', cancel, { once: true });
   const chunks: Uint8Array[] = [];
   let size = 0;
-  for (let part = await reader.read(); !part.done; part = await reader.read()) {
-    size += part.value.byteLength;
-    if (size > MAX_UPSTREAM_BODY_BYTES) {
-      await reader.cancel();
-      throw tooLarge(provider);
+  try {
+    for (let part = await reader.read(); !part.done; part = await reader.read()) {
+      size += part.value.byteLength;
+      if (size > MAX_UPSTREAM_BODY_BYTES) {
+        await reader.cancel();
+        throw tooLarge(provider);
+      }
+      chunks.push(part.value);
     }
-    chunks.push(part.value);
+  } finally {
+    signal.removeEventListener('abort', cancel);
   }
+  signal.throwIfAborted();
   return Buffer.concat(chunks).toString('utf8');
 }
 
@@ -105,4 +114,17 @@ export function upstreamRateLimited(provider: string, seconds: number | undefine
   return new ProblemError('upstream_rate_limited', `${provider} is rate limiting this proxy; try again in ${wait} s.`, {
     headers: { 'retry-after': String(wait) },
   });
+}
+
+/** The most of a provider's error body that goes into one log line. */
+const MAX_LOGGED_CHARS = 500;
+
+/**
+ * A provider's diagnostics for the operator's log: bounded, and with the key cut out wherever it
+ * appears (a value, a property name, an echoed header), should the provider quote it back.
+ */
+export function forLog(value: unknown, apiKey: string): unknown {
+  if (value === undefined) return undefined;
+  const text = JSON.stringify(value).replaceAll(apiKey, '[redacted]');
+  return text.length > MAX_LOGGED_CHARS ? `${text.slice(0, MAX_LOGGED_CHARS)}…` : JSON.parse(text);
 }

@@ -17,7 +17,9 @@ import { lagoCustomer, lagoEnv, TOKEN_SECRET } from './fake-lago.js';
 import { answerOf, assertWellFormedProblem, listen } from './hardening-support.js';
 import { sendJson, startFakeUpstream, testApp, type FakeUpstream, type LogCapture } from './support.js';
 
-const UPSTREAM_TIMEOUT_MS = 500;
+// Long enough that a loaded CI machine still inflates the gzip bomb's first megabyte in time,
+// short enough that the hangs keep the file quick.
+const UPSTREAM_TIMEOUT_MS = 2_000;
 const REQUESTS = 200;
 const CONCURRENCY = 20;
 const ONE_MEGABYTE = 1024 * 1024;
@@ -113,11 +115,15 @@ const faults: Fault[] = [
       }
     },
   },
-  // Left out until the proxy bounds the body read itself: a body that stalls after the headers
-  // (or trickles past UPSTREAM_TIMEOUT_MS) can hold the request forever once a GC has run, because
-  // Node 20's fetch stops forwarding the abort to the body when its internal Request is collected
-  // (nodejs/undici#3644). Add { name: 'stall after headers', expect: { code: 'upstream_timeout' } }
-  // back when server/providers/upstream.ts cancels the reader on its own timeout.
+  {
+    // Node 20's fetch stops forwarding the abort to the body once its Request is collected
+    // (nodejs/undici#3644): the proxy's own timeout must still end this one.
+    name: 'stall after headers', expect: { code: 'upstream_timeout' },
+    answer: (res, body, status) => {
+      ignoreHangUp(res);
+      res.writeHead(status, { 'content-type': 'application/json' }).write(body.subarray(0, 10));
+    },
+  },
 ];
 
 /** A small seeded generator (mulberry32), so a failing mix can be replayed. */

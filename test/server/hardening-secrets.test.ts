@@ -40,6 +40,10 @@ const quoting = (key: string): Record<string, (res: ServerResponse, success: unk
     error_details: { third_party: 'Stripe', thirdparty_error: `Invalid API Key provided: ${key}` },
     errors: [{ field: 'authorization', message: `Bearer ${key}`, code: 'invalid' }],
   }),
+  'errors keyed by the key': (res) => sendJson(res, 422, {
+    status: 422, error: 'Unprocessable Entity', code: 'validation_errors',
+    error_details: { [key]: ['invalid'] }, errors: [{ [key]: 'invalid' }],
+  }),
   'rate limited quoting the key': (res) => sendJson(res, 429, { error: `too many calls for ${key}` }, { 'retry-after': '2' }),
   'html error page echoing the request': (res) => res.writeHead(500, { 'content-type': 'text/html' }).end(`<pre>Authorization: Bearer ${key}</pre>`),
   'success false quoting the key': (res, _success, status) => sendJson(res, status, { success: false, message: key }),
@@ -104,7 +108,7 @@ describe('secrets never leave the proxy', { timeout: 30_000 }, () => {
     for (const title of Object.keys(pagouScenarios)) {
       statuses.push((await postJson({ items: [{ product: 'SKU-A' }], title })).status);
     }
-    assert.deepEqual(statuses, [201, 502, 502, 502, 503, 502, 502, 502, 502, 502, 504, 502]);
+    assert.deepEqual(statuses, [201, 502, 502, 502, 502, 503, 502, 502, 502, 502, 502, 504, 502]);
   });
 
   it('when Lago succeeds or fails in every way, quoting the key back, no answer carries a secret', async () => {
