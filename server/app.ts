@@ -66,7 +66,7 @@ export function createApp(config: Config, deps: AppDeps): App {
   for (const provider of providers.enabled) {
     if (provider.pages) app.use(`/${provider.name}`, provider.pages);
   }
-  if (config.demo) app.use(demoRoutes(config, providers.enabled.some(({ name }) => name === 'sandbox')));
+  if (config.demo) app.use(demoRoutes(config));
 
   app.use(notFound);
   app.use(problemHandler);

@@ -28,6 +28,8 @@ export interface Config {
   catalog: Catalog;
   pagou: UpstreamSettings | undefined;
   lago: UpstreamSettings | undefined;
+  /** No provider key is set: the built-in sandbox provider stands in for every provider. */
+  sandbox: boolean;
   /** HS256 secret for customer tokens; random per start in sandbox mode when none is configured. */
   customerTokenSecret: Uint8Array | undefined;
   /** Serve the demo storefront at `/`. */
@@ -106,7 +108,7 @@ export const environmentVariables = Object.keys(environment.shape);
 type Environment = Record<string, string | undefined>;
 
 /** No money moves in sandbox mode, so value-only links work there out of the box, within these bounds. */
-export const SANDBOX_VALUE_ONLY = { min: 1, max: 100_000 } as const;
+const SANDBOX_VALUE_ONLY = { min: 1, max: 100_000 } as const;
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -157,6 +159,7 @@ export function loadConfig(env: Environment, readText = (path: string) => readFi
     catalog,
     pagou,
     lago,
+    sandbox,
     customerTokenSecret: tokenSecret === undefined ? undefined : new TextEncoder().encode(tokenSecret),
     demo: vars.DEMO === undefined ? sandbox : vars.DEMO === 'on',
   };

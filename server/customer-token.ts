@@ -2,7 +2,7 @@ import { errors, jwtVerify, SignJWT, type JWTPayload } from 'jose';
 import { ProblemError } from './problems.js';
 
 /** The longest a token may live: it stands for a customer's consent to open their payment-method page. */
-export const MAX_TOKEN_LIFETIME_SECONDS = 24 * 60 * 60;
+const MAX_TOKEN_LIFETIME_SECONDS = 24 * 60 * 60;
 /** HS256 keys shorter than the hash output are brute-forceable. */
 export const MIN_SECRET_BYTES = 32;
 /** How far the signer's clock may run ahead of the proxy's before a 24 h token counts as longer-lived. */

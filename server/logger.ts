@@ -4,7 +4,7 @@ import type { LogLevel } from './config.js';
 export type { Logger };
 
 /** Paths pino blanks out wherever they appear: credentials must never reach a log line. */
-export const redactedPaths = [
+const redactedPaths = [
   'req.headers.authorization',
   'req.headers.cookie',
   'req.headers["x-api-key"]',

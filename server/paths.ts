@@ -12,7 +12,7 @@ function findPackageRoot(from: string): string {
 
 export const packageRoot = findPackageRoot(dirname(fileURLToPath(import.meta.url)));
 export const widgetBundlePath = join(packageRoot, 'dist', 'widget', 'checkout-button.js');
-export const demoDirectory = join(packageRoot, 'demo');
+const demoDirectory = join(packageRoot, 'demo');
 export const demoCatalogPath = join(demoDirectory, 'catalog.json');
 /** The storefront's static files; the catalog beside them is not served as a file. */
 export const demoPublicDirectory = join(demoDirectory, 'public');

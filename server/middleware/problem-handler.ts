@@ -42,9 +42,10 @@ export const problemHandler: ErrorRequestHandler = (error, req, res, next) => {
   res.status(problem.status).set(problem.headers);
   if (wantsHtml(req)) {
     const back = req.get('referer');
+    const { title } = problem.toProblem();
     res.type('html').send(htmlDocument({
-      title: problem.toProblem().title,
-      body: html`<main><h1>${problem.toProblem().title}</h1><p>${problem.message}</p>
+      title,
+      body: html`<main><h1>${title}</h1><p>${problem.message}</p>
         ${back && /^https?:/.test(back) ? html`<p><a href="${back}">Back to the shop</a></p>` : ''}</main>`,
     }));
     return;

@@ -45,7 +45,7 @@ export interface Providers {
 
 export function createProviders(config: Config, deps: ProviderDeps): Providers {
   const configured = registrations.flatMap((registration) => registration.create(config, deps) ?? []);
-  const sandbox = configured.length === 0 ? createSandboxProvider() : undefined;
+  const sandbox = config.sandbox ? createSandboxProvider() : undefined;
   const enabled = sandbox ? [sandbox] : configured;
   const knownNames = [...registrations.map(({ name }) => name), 'sandbox'];
 

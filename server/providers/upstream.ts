@@ -2,7 +2,7 @@ import { ProblemError } from '../problems.js';
 import { isSafeCheckoutUrl } from '../safe-url.js';
 
 /** A provider's answer is a small JSON document; anything larger is refused unread. */
-export const MAX_UPSTREAM_BODY_BYTES = 1024 * 1024;
+const MAX_UPSTREAM_BODY_BYTES = 1024 * 1024;
 
 /** How a provider reaches its upstream: the same for every provider, set from the configuration. */
 export interface UpstreamOptions {

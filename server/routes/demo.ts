@@ -4,16 +4,16 @@ import { signCustomerToken } from '../customer-token.js';
 import { demoPublicDirectory } from '../paths.js';
 
 /** The customer the demo's "add a payment method" button acts for. */
-export const DEMO_CUSTOMER_ID = 'demo-customer';
+const DEMO_CUSTOMER_ID = 'demo-customer';
 
 /**
  * The demo storefront at `/`. In sandbox mode it also hands the page a fresh customer token,
  * standing in for the merchant backend that would mint one for a signed-in customer.
  */
-export function demoRoutes(config: Config, sandboxMode: boolean): Router {
+export function demoRoutes(config: Config): Router {
   const router = Router();
   const secret = config.customerTokenSecret;
-  if (sandboxMode && secret) {
+  if (config.sandbox && secret) {
     router.get('/demo/session.json', async (_req, res) => {
       const customerToken = await signCustomerToken(DEMO_CUSTOMER_ID, { secret, ttl: '15m' });
       res.set('cache-control', 'no-store').json({ customerId: DEMO_CUSTOMER_ID, customerToken });
