@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkoutLoad, runLoad } from './load.js';
 import { startHelper } from './processes.js';
-import { startProxy } from './proxy.js';
+import { startNodeFlags, startProxy } from './proxy.js';
 
 interface ProfileNode {
   id: number;
@@ -32,7 +32,6 @@ function owner(url: string, functionName = ''): string {
   if (functionName === '(idle)') return 'idle';
   if (!url && /^\(.*\)$/.test(functionName)) return 'v8: program';
   if (!url) return 'node core: native';
-  if (url.includes('/deps/undici/')) return 'node core: undici (fetch)';
   if (url.startsWith('node:')) return `node core: ${url.replace(/^node:(internal\/)?/, '').split('/')[0]}`;
   const modules = url.split('/node_modules/');
   if (modules.length > 1) {
@@ -58,7 +57,7 @@ export function summarize(profile: Profile, top = 25): string {
   // package or proxy frame that asked for it; what remains is the event loop and sockets.
   const parents = new Map<number, ProfileNode>();
   for (const node of profile.nodes) for (const child of node.children ?? []) parents.set(child, node);
-  const isCore = (where: string) => where.startsWith('node core') && where !== 'node core: undici (fetch)';
+  const isCore = (where: string) => where.startsWith('node core');
   const attributed = new Map<string, number>();
   for (const node of profile.nodes) {
     if (node.hitCount === 0) continue;
@@ -81,7 +80,7 @@ async function main(): Promise<void> {
   const proxy = await startProxy({
     env: { PAGOU_API_KEY: 'bench-key', PAGOU_API_URL: fake.url, RATE_LIMIT_PER_MINUTE: '1000000' },
     logFile: join(directory, 'proxy.log'),
-    nodeFlags: ['--cpu-prof', `--cpu-prof-dir=${directory}`],
+    nodeFlags: [...startNodeFlags, '--cpu-prof', `--cpu-prof-dir=${directory}`],
   });
   try {
     const load = await runLoad({ ...checkoutLoad(proxy.url), connections: 50, durationSeconds: seconds });

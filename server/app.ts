@@ -15,8 +15,6 @@ import { widgetScriptRoutes } from './routes/widget-script.js';
 
 export interface AppDeps {
   logger: Logger;
-  /** How the proxy reaches providers; tests and benchmarks may wrap it. */
-  fetch?: typeof fetch;
   widgetBundlePath?: string;
 }
 
@@ -29,7 +27,7 @@ const requestIdPattern = /^[\w.:-]{1,128}$/;
 
 /** Builds a fresh proxy. Nothing here reads the environment or listens; `server/index.ts` does that. */
 export function createApp(config: Config, deps: AppDeps): App {
-  const providers = createProviders(config, { fetch: deps.fetch ?? fetch });
+  const providers = createProviders(config);
   const app = express() as Express & { providers: Providers };
   app.providers = providers;
   app.set('trust proxy', config.trustProxy);

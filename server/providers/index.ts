@@ -5,10 +5,6 @@ import { createPagouProvider } from './pagou.js';
 import type { Provider } from './provider.js';
 import { createSandboxProvider } from './sandbox.js';
 
-export interface ProviderDeps {
-  fetch: typeof fetch;
-}
-
 export type LinkKind = 'createCheckoutLink' | 'createSetupLink';
 
 export interface Registration {
@@ -17,7 +13,7 @@ export interface Registration {
   enabledBy: string;
   /** The kinds of link it makes, so the sandbox can stand in for it faithfully. */
   makes: readonly LinkKind[];
-  create(config: Config, deps: ProviderDeps): Provider | undefined;
+  create(config: Config): Provider | undefined;
 }
 
 /** Every real provider. A new one is a module plus one entry here. */
@@ -26,13 +22,13 @@ export const registrations: readonly Registration[] = [
     name: 'pagou',
     enabledBy: 'PAGOU_API_KEY',
     makes: ['createCheckoutLink'],
-    create: (config, { fetch }) => config.pagou && createPagouProvider(config.pagou, { timeoutMs: config.upstreamTimeoutMs, fetch }),
+    create: (config) => config.pagou && createPagouProvider(config.pagou, { timeoutMs: config.upstreamTimeoutMs }),
   },
   {
     name: 'lago',
     enabledBy: 'LAGO_API_KEY',
     makes: ['createSetupLink'],
-    create: (config, { fetch }) => config.lago && createLagoProvider(config.lago, { timeoutMs: config.upstreamTimeoutMs, fetch }),
+    create: (config) => config.lago && createLagoProvider(config.lago, { timeoutMs: config.upstreamTimeoutMs }),
   },
 ];
 
@@ -43,8 +39,8 @@ export interface Providers {
   resolve(name: string | undefined, kind: LinkKind): Provider & Required<Pick<Provider, LinkKind>>;
 }
 
-export function createProviders(config: Config, deps: ProviderDeps): Providers {
-  const configured = registrations.flatMap((registration) => registration.create(config, deps) ?? []);
+export function createProviders(config: Config): Providers {
+  const configured = registrations.flatMap((registration) => registration.create(config) ?? []);
   const sandbox = config.sandbox ? createSandboxProvider() : undefined;
   const enabled = sandbox ? [sandbox] : configured;
   const knownNames = [...registrations.map(({ name }) => name), 'sandbox'];

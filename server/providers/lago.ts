@@ -15,17 +15,17 @@ interface LagoError {
  * Lago's payment-provider checkout URL: `POST /api/v1/customers/{external_customer_id}/checkout_url`,
  * no body. The customer id comes from a verified customer token, never from the page.
  */
-export function createLagoProvider({ apiKey, apiUrl }: UpstreamSettings, { timeoutMs, fetch }: UpstreamOptions): Provider {
+export function createLagoProvider({ apiKey, apiUrl }: UpstreamSettings, { timeoutMs }: UpstreamOptions): Provider {
   return {
     name: 'lago',
     async createSetupLink(customerId, { log }) {
-      // fetch's URL parser resolves "." and ".." segments even when percent-encoded, so such an id
+      // The URL parser resolves "." and ".." segments even when percent-encoded, so such an id
       // would reach another Lago route; no Lago customer can be addressed by it.
       if (customerId === '.' || customerId === '..') {
         throw new ProblemError('customer_not_found', 'Lago cannot address a customer whose external id is "." or ".."; mint the token for another customer.');
       }
       const url = `${apiUrl}/api/v1/customers/${encodeURIComponent(customerId)}/checkout_url`;
-      const answer = await postToUpstream({ provider: 'Lago', url, apiKey, timeoutMs, fetch });
+      const answer = await postToUpstream({ provider: 'Lago', url, apiKey, timeoutMs });
       if (answer.status >= 200 && answer.status < 300) return checkoutUrlOf(answer.json, customerId, log);
 
       const body = asObject(answer.json) as LagoError | undefined;
@@ -55,7 +55,7 @@ function checkoutUrlOf(json: unknown, customerId: string, log: Logger): string {
   return url;
 }
 
-function problemFor({ status, headers }: UpstreamAnswer, body: LagoError | undefined): ProblemError {
+function problemFor({ status, header }: UpstreamAnswer, body: LagoError | undefined): ProblemError {
   const code = body?.code;
   if (status === 401 && typeof body?.error === 'string' && body.error.startsWith('Stripe authentication failed')) {
     return new ProblemError('provider_misconfigured', 'Lago could not authenticate with Stripe; the operator should check the Stripe secret key in Lago\'s Stripe integration.');
@@ -84,17 +84,17 @@ function problemFor({ status, headers }: UpstreamAnswer, body: LagoError | undef
   if (status === 422 && hasDetail(body, 'no_payment_methods_to_setup_available')) {
     return new ProblemError('nothing_to_set_up', 'None of this customer\'s payment methods in Lago needs setting up.');
   }
-  if (status === 429) return upstreamRateLimited('Lago', rateLimitResetSeconds(headers));
+  if (status === 429) return upstreamRateLimited('Lago', rateLimitResetSeconds(header));
   if (status >= 500) return new ProblemError('upstream_unavailable', `Lago failed (HTTP ${status}).`);
   if (status >= 400) return new ProblemError('upstream_rejected', `Lago refused the checkout URL (HTTP ${status}); the proxy log has Lago's error code.`);
   return new ProblemError('upstream_bad_response', `Lago answered with an unexpected HTTP ${status}.`);
 }
 
 /** Lago Cloud's `X-RateLimit-Reset` is seconds until the window resets (not an epoch); gateways may send `Retry-After` instead. */
-function rateLimitResetSeconds(headers: Headers): number | undefined {
-  const reset = headers.get('x-ratelimit-reset')?.trim();
+function rateLimitResetSeconds(header: UpstreamAnswer['header']): number | undefined {
+  const reset = header('x-ratelimit-reset')?.trim();
   if (reset && /^\d+$/.test(reset)) return Math.max(1, Number(reset));
-  return retryAfterSeconds(headers.get('retry-after'));
+  return retryAfterSeconds(header('retry-after'));
 }
 
 /** Lago puts validation reasons in `error_details`, a map of field → list of reason codes. */

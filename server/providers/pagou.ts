@@ -4,11 +4,11 @@ import type { Provider } from './provider.js';
 import { checkoutUrlFrom, forLog, postToUpstream, retryAfterSeconds, upstreamRateLimited, type UpstreamAnswer, type UpstreamOptions } from './upstream.js';
 
 /** Pagou checkout links: `POST /v2/checkout-links` with the priced checkout as the body. */
-export function createPagouProvider({ apiKey, apiUrl }: UpstreamSettings, { timeoutMs, fetch }: UpstreamOptions): Provider {
+export function createPagouProvider({ apiKey, apiUrl }: UpstreamSettings, { timeoutMs }: UpstreamOptions): Provider {
   return {
     name: 'pagou',
     async createCheckoutLink(checkout, { log }) {
-      const answer = await postToUpstream({ provider: 'Pagou', url: `${apiUrl}/v2/checkout-links`, apiKey, body: checkout, timeoutMs, fetch });
+      const answer = await postToUpstream({ provider: 'Pagou', url: `${apiUrl}/v2/checkout-links`, apiKey, body: checkout, timeoutMs });
       if (answer.status >= 200 && answer.status < 300) {
         const body = answer.json as { success?: unknown; data?: { url?: unknown } } | undefined;
         if (body?.success === false) throw new ProblemError('upstream_bad_response', 'Pagou answered success: false.');
@@ -20,11 +20,11 @@ export function createPagouProvider({ apiKey, apiUrl }: UpstreamSettings, { time
   };
 }
 
-function problemFor({ status, headers }: UpstreamAnswer): ProblemError {
+function problemFor({ status, header }: UpstreamAnswer): ProblemError {
   if (status === 401 || status === 403) {
     return new ProblemError('upstream_auth_failed', `Pagou refused the proxy's credentials (HTTP ${status}); the operator should check PAGOU_API_KEY and PAGOU_API_URL.`);
   }
-  if (status === 429) return upstreamRateLimited('Pagou', retryAfterSeconds(headers.get('retry-after')));
+  if (status === 429) return upstreamRateLimited('Pagou', retryAfterSeconds(header('retry-after')));
   if (status >= 400 && status < 500) return new ProblemError('upstream_rejected', `Pagou refused the checkout link (HTTP ${status}).`);
   if (status >= 500) return new ProblemError('upstream_unavailable', `Pagou failed (HTTP ${status}).`);
   return new ProblemError('upstream_bad_response', `Pagou answered with an unexpected HTTP ${status}.`);

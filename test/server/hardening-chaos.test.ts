@@ -116,8 +116,7 @@ const faults: Fault[] = [
     },
   },
   {
-    // Node 20's fetch stops forwarding the abort to the body once its Request is collected
-    // (nodejs/undici#3644): the proxy's own timeout must still end this one.
+    // Headers in time, then silence: only the proxy's overall timeout can end this one.
     name: 'stall after headers', expect: { code: 'upstream_timeout' },
     answer: (res, body, status) => {
       ignoreHangUp(res);

@@ -11,7 +11,7 @@ const secret = 'a-token-secret-of-at-least-32-bytes!!';
 describe('provider registrations', () => {
   it('declare exactly the kinds of link their provider makes', () => {
     const config = testConfig({ PAGOU_API_KEY: 'pk', LAGO_API_KEY: 'lk', CUSTOMER_TOKEN_SECRET: secret });
-    const { enabled } = createProviders(config, { fetch });
+    const { enabled } = createProviders(config);
     for (const registration of registrations) {
       const provider = enabled.find(({ name }) => name === registration.name);
       assert.ok(provider, `${registration.name} is enabled by ${registration.enabledBy}`);
