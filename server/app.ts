@@ -32,6 +32,9 @@ export function createApp(config: Config, deps: AppDeps): App {
   app.providers = providers;
   app.set('trust proxy', config.trustProxy);
   app.set('x-powered-by', false);
+  // Express would hash every body for a weak ETag; API answers are never revalidated (checkouts are
+  // POSTs, /api/products has max-age), and the widget script sets its own strong one.
+  app.set('etag', false);
 
   app.use(pinoHttp({
     logger: deps.logger,
