@@ -1,21 +1,29 @@
 /**
- * The real proxy as a child process, exactly as `npm start` runs it: `node dist/server/index.js`,
- * configured by environment variables only, logging at `info` (the production default) into a
+ * The real proxy as a child process, exactly as `npm start` runs it (`node <flags>
+ * dist/server/index.js`, the flags read from package.json), configured by environment variables only, logging at `info` (the production default) into a
  * file, since a file is where a production log goes and writing it is part of the cost.
  */
-import { closeSync, openSync } from 'node:fs';
+import { closeSync, openSync, readFileSync } from 'node:fs';
 import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { freePort, sleep, spawnNode, stopChild } from './processes.js';
 
 export const proxyEntry = fileURLToPath(new URL('../dist/server/index.js', import.meta.url));
 
+/** The node flags of package.json's `start` script, so the bench measures the proxy as operators run it. */
+export const startNodeFlags: string[] = (() => {
+  const { scripts } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { scripts: { start: string } };
+  const flags = /^node ((?:--\S+ )*)dist\/server\/index\.js$/.exec(scripts.start)?.[1];
+  if (flags === undefined) throw new Error(`cannot read node flags from the start script "${scripts.start}"`);
+  return flags.split(' ').filter(Boolean);
+})();
+
 export interface ProxyOptions {
   /** Variables on top of PORT, LOG_LEVEL=info and NODE_ENV=production. */
   env: Record<string, string>;
   /** Where the proxy's stdout (its pino log) goes. */
   logFile: string;
-  /** Extra `node` flags, such as `--cpu-prof`. */
+  /** `node` flags; the start script's unless given (`[]` for none). */
   nodeFlags?: string[];
 }
 
@@ -30,7 +38,7 @@ export interface RunningProxy {
 }
 
 /** Spawns the proxy without waiting for it; the start-up bench times that part itself. */
-export async function spawnProxy({ env, logFile, nodeFlags = [] }: ProxyOptions): Promise<RunningProxy> {
+export async function spawnProxy({ env, logFile, nodeFlags = startNodeFlags }: ProxyOptions): Promise<RunningProxy> {
   const port = await freePort();
   const log = openSync(logFile, 'a');
   const spawnedAt = performance.now();
