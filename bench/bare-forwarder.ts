@@ -4,9 +4,8 @@
  * headers and priced body, from UPSTREAM_BODY) and returns the URL. No validation, no middleware,
  * no logging. Runs in its own process (see run.ts).
  */
-import { createServer } from 'node:http';
+import { createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { request } from 'node:http';
 
 const upstream = `${process.env.UPSTREAM_URL}/v2/checkout-links`;
 const apiKey = process.env.UPSTREAM_API_KEY ?? '';

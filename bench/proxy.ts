@@ -1,7 +1,8 @@
 /**
  * The real proxy as a child process, exactly as `npm start` runs it (`node <flags>
- * dist/server/index.js`, the flags read from package.json), configured by environment variables only, logging at `info` (the production default) into a
- * file, since a file is where a production log goes and writing it is part of the cost.
+ * dist/server/index.js`, the flags read from package.json), configured by environment variables
+ * only, logging at `info` (the production default) into a file, since a file is where a
+ * production log goes and writing it is part of the cost.
  */
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import type { ChildProcess } from 'node:child_process';
