@@ -1,12 +1,15 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { promisify } from 'node:util';
-import { brotliDecompress, gunzip, inflate, type ZlibOptions } from 'node:zlib';
+import { brotliDecompress, gunzip, inflate, inflateRaw, type ZlibOptions } from 'node:zlib';
 import { ProblemError } from '../problems.js';
 import { isSafeCheckoutUrl } from '../safe-url.js';
 
 /** A provider's answer is a small JSON document; anything larger is refused, compressed or not. */
 const MAX_UPSTREAM_BODY_BYTES = 1024 * 1024;
+/** Real servers apply one coding; a long stack would be up to 1 MB of inflating per layer. */
+const MAX_CONTENT_CODINGS = 2;
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 
 /** How a provider reaches its upstream: the same for every provider, set from the configuration. */
 export interface UpstreamOptions {
@@ -50,14 +53,13 @@ export async function postToUpstream(call: UpstreamCall): Promise<UpstreamAnswer
       ...(call.body !== undefined && { 'content-type': 'application/json' }),
     }, body, signal);
     const status = response.statusCode ?? 0;
-    if (status >= 300 && status < 400) {
+    if (REDIRECT_STATUSES.has(status)) {
       response.destroy();
       throw new ProblemError('upstream_unavailable', `${call.provider} answered with a redirect (HTTP ${status}), which the proxy does not follow; check the provider's API URL.`);
     }
     const raw = await readCapped(response, call.provider);
-    const text = (await decode(raw, response.headers['content-encoding'], call.provider)).toString('utf8');
-    const header = (name: string) => [response.headers[name] ?? []].flat()[0];
-    return { status, header, json: parseJson(text) };
+    const header = (name: string) => [response.headers[name.toLowerCase()] ?? []].flat()[0];
+    return { status, header, json: parseJson(await bodyText(raw, status, header('content-encoding'), call.provider, signal)) };
   } catch (error) {
     if (error instanceof ProblemError) throw error;
     if (signal.aborted) {
@@ -70,8 +72,12 @@ export async function postToUpstream(call: UpstreamCall): Promise<UpstreamAnswer
 /** One POST; resolves with the response once its headers are in. The signal also ends the body. */
 function send(url: string, headers: Record<string, string>, body: string, signal: AbortSignal): Promise<IncomingMessage> {
   return new Promise((resolve, reject) => {
-    const request = (url.startsWith('https:') ? httpsRequest : httpRequest)(url, { method: 'POST', headers, signal }, resolve);
+    const target = new URL(url);
+    const request = (target.protocol === 'https:' ? httpsRequest : httpRequest)(target, { method: 'POST', headers, signal }, resolve);
     request.once('error', reject);
+    // A connection that ends without a response or an error (Node drops a 101 Switching Protocols
+    // this way) would otherwise leave the call pending after the signal's listener is gone.
+    request.once('close', () => reject(new Error('the connection closed before a response')));
     request.end(body);
   });
 }
@@ -94,21 +100,43 @@ async function readCapped(response: IncomingMessage, provider: string): Promise<
   return Buffer.concat(chunks);
 }
 
+/**
+ * The body as text. Only a success answer must decode: an error answer's body is diagnostics for
+ * the log, and its status (a 429 with its Retry-After, a 401) says what went wrong either way.
+ */
+async function bodyText(raw: Buffer, status: number, contentEncoding: string | undefined, provider: string, signal: AbortSignal): Promise<string> {
+  try {
+    return (await decode(raw, contentEncoding, provider, signal)).toString('utf8');
+  } catch (error) {
+    if (status >= 200 && status < 300) throw error;
+    return '';
+  }
+}
+
 type Decoder = (buffer: Buffer, options: ZlibOptions) => Promise<Buffer>;
+const gunzipAsync = promisify(gunzip);
+const inflateAsync = promisify(inflate);
+const inflateRawAsync = promisify(inflateRaw);
 const decoders: Record<string, Decoder> = {
-  gzip: promisify(gunzip),
-  'x-gzip': promisify(gunzip),
-  deflate: promisify(inflate),
+  gzip: gunzipAsync,
+  'x-gzip': gunzipAsync,
+  // "deflate" means zlib-wrapped, but some servers send it raw; a zlib header's first nibble is 8.
+  deflate: (buffer, options) => ((buffer[0]! & 0x0f) === 8 ? inflateAsync : inflateRawAsync)(buffer, options),
   br: promisify(brotliDecompress),
 };
 
 /**
  * Undoes a Content-Encoding the proxy did not ask for (it sends `Accept-Encoding: identity`),
- * outermost coding first, each stage held to the same 1 MB so a small gzip bomb stays small.
+ * outermost coding first, each stage held to the same 1 MB so a small gzip bomb stays small, and
+ * the timeout checked between stages.
  */
-async function decode(body: Buffer, contentEncoding: string | undefined, provider: string): Promise<Buffer> {
+async function decode(body: Buffer, contentEncoding: string | undefined, provider: string, signal: AbortSignal): Promise<Buffer> {
   const codings = (contentEncoding ?? '').split(',').map((coding) => coding.trim().toLowerCase())
     .filter((coding) => coding !== '' && coding !== 'identity');
+  if (body.length === 0 || codings.length === 0) return body;
+  if (codings.length > MAX_CONTENT_CODINGS) {
+    throw new ProblemError('upstream_bad_response', `${provider} applied ${codings.length} content codings; the proxy reads at most ${MAX_CONTENT_CODINGS}.`);
+  }
   let decoded = body;
   for (const coding of codings.reverse()) {
     const decoder = decoders[coding];
@@ -119,6 +147,7 @@ async function decode(body: Buffer, contentEncoding: string | undefined, provide
       if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw tooLarge(provider);
       throw new ProblemError('upstream_unavailable', `${provider} sent a body that is not the ${coding} its Content-Encoding claims.`, { cause: error });
     }
+    signal.throwIfAborted();
   }
   return decoded;
 }

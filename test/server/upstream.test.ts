@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
 import type { ServerResponse } from 'node:http';
+import { createServer as createTcpServer, type AddressInfo } from 'node:net';
 import { describe, it, type TestContext } from 'node:test';
-import { brotliCompressSync, gzipSync } from 'node:zlib';
+import { brotliCompressSync, deflateRawSync, gzipSync } from 'node:zlib';
 import { ProblemError } from '../../server/problems.js';
 import { forLog, postToUpstream } from '../../server/providers/upstream.js';
 import { startFakeUpstream, type RecordedRequest } from './support.js';
@@ -35,6 +37,41 @@ describe('postToUpstream', () => {
     const body = brotliCompressSync(gzipSync(success));
     const { answer } = await callAgainst(t, (res) => res.writeHead(201, { 'content-encoding': 'gzip, br' }).end(body));
     assert.deepEqual(answer!.json, JSON.parse(success.toString()));
+  });
+
+  it('reads a deflate body sent raw, without the zlib wrapper', async (t) => {
+    const { answer } = await callAgainst(t, (res) => res.writeHead(201, { 'content-encoding': 'deflate' }).end(deflateRawSync(success)));
+    assert.deepEqual(answer!.json, JSON.parse(success.toString()));
+  });
+
+  it('when more than two content codings are stacked, answers upstream_bad_response without inflating them', async (t) => {
+    const body = gzipSync(gzipSync(gzipSync(success)));
+    const { error } = await callAgainst(t, (res) => res.writeHead(201, { 'content-encoding': 'gzip, gzip, gzip' }).end(body));
+    assertProblem(error, 'upstream_bad_response');
+  });
+
+  it('when an error answer\'s body does not decode, still reports its status and headers', async (t) => {
+    const { answer } = await callAgainst(t, (res) => res.writeHead(429, { 'content-encoding': 'gzip', 'retry-after': '7' }).end('not gzip'));
+    assert.equal(answer!.status, 429);
+    assert.equal(answer!.header('Retry-After'), '7');
+    assert.equal(answer!.json, undefined);
+  });
+
+  it('accepts an API URL whose scheme is in capitals', async (t) => {
+    const upstream = await startFakeUpstream((_request, res) => void res.writeHead(201).end(success));
+    t.after(() => upstream.close());
+    const answer = await postToUpstream({ provider: 'Pagou', url: upstream.url.replace('http:', 'HTTP:'), apiKey: 'k', timeoutMs: 2_000 });
+    assert.equal(answer.status, 201);
+  });
+
+  it('when the connection switches protocols instead of answering, answers upstream_unavailable at once', { timeout: 3_000 }, async (t) => {
+    const server = createTcpServer((socket) => socket.once('data', () => socket.end('HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n')));
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    t.after(() => server.close());
+    const { port } = server.address() as AddressInfo;
+    const call = postToUpstream({ provider: 'Pagou', url: `http://127.0.0.1:${port}/v2/checkout-links`, apiKey: 'k', body: {}, timeoutMs: 5_000 });
+    await assert.rejects(call, (error) => error instanceof ProblemError && error.code === 'upstream_unavailable');
   });
 
   it('when the content coding is one it cannot read, answers upstream_bad_response', async (t) => {
