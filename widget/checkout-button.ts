@@ -2,7 +2,7 @@ import { LitElement, html, nothing } from 'lit';
 import type { CartLine, CheckoutRequest } from '../server/schemas.js';
 import { postCheckout, scriptOrigin } from './api-client.js';
 import { CHECKOUT_ITEM_TAG } from './checkout-item.js';
-import type { CheckoutErrorDetail, CheckoutEventDetails, CheckoutStartDetail, CheckoutSuccessDetail } from './events.js';
+import type { CheckoutEventDetails, CheckoutEventMap } from './events.js';
 import { errorMessage, messagesFor } from './messages.js';
 import { checkoutButtonStyles } from './styles.js';
 
@@ -194,9 +194,5 @@ declare global {
   interface HTMLElementTagNameMap {
     [CHECKOUT_BUTTON_TAG]: CheckoutButton;
   }
-  interface GlobalEventHandlersEventMap {
-    'checkout-start': CustomEvent<CheckoutStartDetail>;
-    'checkout-success': CustomEvent<CheckoutSuccessDetail>;
-    'checkout-error': CustomEvent<CheckoutErrorDetail>;
-  }
+  interface GlobalEventHandlersEventMap extends CheckoutEventMap {}
 }

@@ -30,3 +30,6 @@ export interface CheckoutEventDetails {
   'checkout-success': CheckoutSuccessDetail;
   'checkout-error': CheckoutErrorDetail;
 }
+
+/** The same events as DOM events, for `addEventListener` typings. */
+export type CheckoutEventMap = { [K in keyof CheckoutEventDetails]: CustomEvent<CheckoutEventDetails[K]> };
