@@ -15,11 +15,11 @@ const proxyEntry = join(root, 'dist', 'server', 'index.js');
 const widgetBundle = join(root, 'dist', 'widget', 'checkout-button.js');
 const demoPublic = join(root, 'demo', 'public');
 
-export const chromePath = process.env.CHROME_PATH || '/usr/bin/chromium';
+const chromePath = process.env.CHROME_PATH || '/usr/bin/chromium';
 const chromeArgs = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
 /** How long any single wait (a start-up, a log line, a page action) may take before the test fails. */
-export const STEP_TIMEOUT_MS = 10_000;
+const STEP_TIMEOUT_MS = 10_000;
 /** A bound on a whole test file, so a hang fails the run instead of stalling it. */
 export const SUITE_TIMEOUT_MS = 60_000;
 

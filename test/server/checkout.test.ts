@@ -1,24 +1,10 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import request from 'supertest';
-import { testApp } from './support.js';
+import { assertProblem, tempFile, testApp } from './support.js';
 
 const post = (app: Parameters<typeof request>[0], body: unknown) =>
   request(app).post('/api/checkout').set('content-type', 'application/json').send(JSON.stringify(body));
-
-function assertProblem(response: request.Response, status: number, code: string): void {
-  assert.equal(response.status, status, JSON.stringify(response.body));
-  assert.match(response.headers['content-type']!, /^application\/problem\+json/);
-  const body = JSON.parse(response.text) as Record<string, unknown>;
-  assert.equal(body.code, code);
-  assert.equal(body.status, status);
-  assert.equal(body.type, `urn:checkout-button:problem:${code}`);
-  assert.equal(typeof body.title, 'string');
-  assert.equal(typeof body.detail, 'string');
-}
 
 const fieldsOf = (response: request.Response) => (JSON.parse(response.text) as { errors: Array<{ field: string }> }).errors.map(({ field }) => field);
 
@@ -85,10 +71,9 @@ describe('POST /api/checkout with JSON', () => {
     assert.match(JSON.parse(response.text).detail, /At most 99/);
   });
 
-  it('when the cart has more than 25 different products, answers 422 validation_error', async () => {
+  it('when the cart has more than 25 different products, answers 422 validation_error', async (t) => {
     const products = Array.from({ length: 26 }, (_, index) => ({ id: `SKU-${index}`, name: `Item ${index}`, price: 100, currency: 'BRL' }));
-    const catalog = join(mkdtempSync(join(tmpdir(), 'catalog-')), 'catalog.json');
-    writeFileSync(catalog, JSON.stringify({ products }));
+    const catalog = tempFile(t, 'catalog.json', JSON.stringify({ products }));
     const { app } = testApp({ CATALOG_FILE: catalog });
     assert.equal((await post(app, { items: products.slice(0, 25).map(({ id }) => ({ product: id })) })).status, 201);
     const response = await post(app, { items: products.map(({ id }) => ({ product: id })) });
@@ -135,6 +120,9 @@ describe('POST /api/checkout with JSON', () => {
     const { app } = testApp({ PAGOU_API_KEY: 'pk_test_1', PAGOU_API_URL: 'http://127.0.0.1:9' });
     const response = await post(app, { items: [{ product: 'SKU-A' }], provider: 'sandbox' });
     assertProblem(response, 422, 'provider_unavailable');
+    const lago = await post(app, { items: [{ product: 'SKU-A' }], provider: 'lago' });
+    assertProblem(lago, 422, 'provider_unavailable');
+    assert.match(JSON.parse(lago.text).detail, /LAGO_API_KEY/);
   });
 
   it('when the body is not JSON, answers 400 malformed_json', async () => {
@@ -179,6 +167,8 @@ describe('POST /api/checkout from a plain HTML form', () => {
     const { app } = testApp();
     const response = await form(app, 'product=SKU-B&quantity=');
     assert.equal(response.status, 303);
+    const page = await request(app).get(new URL(response.headers.location!).pathname);
+    assert.match(page.text, /<td>Beta mug<\/td><td>1<\/td>/);
   });
 
   it('when the form carries an amount, answers 303 for a value-only link', async () => {

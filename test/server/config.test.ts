@@ -1,12 +1,9 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { ConfigError, loadConfig } from '../../server/config.js';
-import { fixtureCatalog } from './support.js';
+import { fixtureCatalog, tempFile } from './support.js';
 
 const run = promisify(execFile);
 
@@ -18,12 +15,6 @@ function problemsOf(env: Record<string, string>): string[] {
     return error.problems;
   }
   assert.fail('expected a ConfigError');
-}
-
-function catalogFile(json: unknown): string {
-  const path = join(mkdtempSync(join(tmpdir(), 'catalog-')), 'catalog.json');
-  writeFileSync(path, typeof json === 'string' ? json : JSON.stringify(json));
-  return path;
 }
 
 describe('loadConfig', () => {
@@ -159,8 +150,8 @@ describe('catalog validation', () => {
     ['text that is not JSON', '{ products: ', /CATALOG_FILE: not valid JSON/],
   ];
   for (const [what, json, message] of cases) {
-    it(`when the catalog has ${what}, names the product and the field`, () => {
-      const problems = problemsOf({ CATALOG_FILE: catalogFile(json) });
+    it(`when the catalog has ${what}, names the product and the field`, (t) => {
+      const problems = problemsOf({ CATALOG_FILE: tempFile(t, 'catalog.json', typeof json === 'string' ? json : JSON.stringify(json)) });
       assert.equal(problems.length, 1, problems.join('\n'));
       assert.match(problems[0]!, /^CATALOG_FILE: /);
       assert.match(problems[0]!, message);

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { decodeJwt, decodeProtectedHeader, generateKeyPair, SignJWT, type JWTPayload } from 'jose';
 import request from 'supertest';
 import { signCustomerToken, verifyCustomerToken } from '../../server/customer-token.js';
-import { assertNoSecrets, lagoEnv, lagoReplies, startFakeLago, TOKEN_SECRET } from './fake-lago.js';
+import { assertNoSecrets, lagoReplies, proxyToLago, TOKEN_SECRET } from './fake-lago.js';
 import { testApp } from './support.js';
 
 const CUSTOMER_ID = 'cust_42';
@@ -22,13 +22,6 @@ function sign(claims: JWTPayload, { alg = 'HS256', key = secretKey as Parameters
 }
 
 const base64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
-
-async function proxyWithLago(t: TestContext) {
-  const lago = await startFakeLago(lagoReplies.checkoutUrl);
-  t.after(() => lago.close());
-  const { app, logs } = testApp(lagoEnv(lago));
-  return { app, logs, lago };
-}
 
 const badTokens: Array<[string, () => Promise<string>]> = [
   ['is empty (missing)', async () => ''],
@@ -72,7 +65,7 @@ const badTokens: Array<[string, () => Promise<string>]> = [
 
 for (const [problem, makeToken] of badTokens) {
   test(`when the customer token ${problem}, answers 401 invalid_customer_token and Lago receives nothing`, async (t) => {
-    const { app, logs, lago } = await proxyWithLago(t);
+    const { app, logs, lago } = await proxyToLago(t, lagoReplies.checkoutUrl);
     const res = await request(app).post('/api/checkout').send({ provider: 'lago', customer_token: await makeToken() });
     assert.equal(res.status, 401, res.text);
     assert.equal(res.body.code, 'invalid_customer_token');
@@ -82,7 +75,7 @@ for (const [problem, makeToken] of badTokens) {
 }
 
 test('when the token lives exactly 24 h, Lago is called', async (t) => {
-  const { app, lago } = await proxyWithLago(t);
+  const { app, lago } = await proxyToLago(t, lagoReplies.checkoutUrl);
   const token = await signCustomerToken(CUSTOMER_ID, { secret: TOKEN_SECRET, ttl: '24h' });
   const res = await request(app).post('/api/checkout').send({ provider: 'lago', customer_token: token });
   assert.equal(res.status, 201, res.text);
@@ -100,7 +93,7 @@ const plainTextIds: Array<[string, string, () => Promise<Record<string, unknown>
 
 for (const [what, field, makeBody] of plainTextIds) {
   test(`when the request names a customer in plain text (${what}), answers 422 validation_error and Lago receives nothing`, async (t) => {
-    const { app, lago } = await proxyWithLago(t);
+    const { app, lago } = await proxyToLago(t, lagoReplies.checkoutUrl);
     const res = await request(app).post('/api/checkout').send(await makeBody());
     assert.equal(res.status, 422, res.text);
     assert.equal(res.body.code, 'validation_error');
@@ -110,7 +103,7 @@ for (const [what, field, makeBody] of plainTextIds) {
 }
 
 test('when the request names the provider but carries no customer_token field, answers 422 naming customer_token', async (t) => {
-  const { app, lago } = await proxyWithLago(t);
+  const { app, lago } = await proxyToLago(t, lagoReplies.checkoutUrl);
   const res = await request(app).post('/api/checkout').send({ provider: 'lago' });
   assert.equal(res.status, 422, res.text);
   assert.equal(res.body.code, 'validation_error');

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { type FakeUpstream, type RecordedRequest, sendJson, startFakeUpstream } from './support.js';
+import type { TestContext } from 'node:test';
+import { type FakeUpstream, type RecordedRequest, sendJson, startFakeUpstream, testApp } from './support.js';
 
 export const LAGO_API_KEY = 'lago-test-key-7c1e9d52b4a0';
 export const STRIPE_CHECKOUT_URL = 'https://checkout.stripe.com/c/pay/cs_test_a1B2c3D4e5F6g7H8';
@@ -14,6 +15,12 @@ export type LagoReply =
 export type LagoScenario = LagoReply | ((customerId: string) => LagoReply);
 
 const checkoutUrlRoute = /^\/api\/v1\/customers\/([^/]+)\/checkout_url$/;
+
+/** The external customer id a request path names, decoded, if the path is Lago's checkout-URL route. */
+export function lagoCustomerIdOf(url: string): string | undefined {
+  const route = checkoutUrlRoute.exec(url);
+  return route ? decodeURIComponent(route[1]!) : undefined;
+}
 
 /** Lago's success body (upstreams.md §2.3, §3.2 scenario 1). */
 export const lagoCustomer = (customerId: string, overrides: Record<string, unknown> = {}) => ({
@@ -73,12 +80,12 @@ export const lagoReplies = {
  */
 export async function startFakeLago(scenario: LagoScenario): Promise<FakeUpstream> {
   return startFakeUpstream((request, res) => {
-    const route = checkoutUrlRoute.exec(request.url);
-    if (request.method !== 'POST' || !route) {
+    const customerId = lagoCustomerIdOf(request.url);
+    if (request.method !== 'POST' || customerId === undefined) {
       sendJson(res, 404, { status: 404, error: 'Not Found', code: 'resource_not_found' });
       return;
     }
-    const reply = typeof scenario === 'function' ? scenario(decodeURIComponent(route[1]!)) : scenario;
+    const reply = typeof scenario === 'function' ? scenario(customerId) : scenario;
     if (reply === 'hang') return;
     if (reply === 'reset') {
       res.socket?.destroy();
@@ -112,6 +119,14 @@ export const lagoEnv = (lago: FakeUpstream, env: Record<string, string> = {}): R
   CUSTOMER_TOKEN_SECRET: TOKEN_SECRET,
   ...env,
 });
+
+/** A fresh proxy in front of a fresh fake Lago answering with `scenario`; the fake is closed after the test. */
+export async function proxyToLago(t: TestContext, scenario: LagoScenario, env: Record<string, string> = {}) {
+  const lago = await startFakeLago(scenario);
+  t.after(() => lago.close());
+  const { app, logs } = testApp(lagoEnv(lago, env));
+  return { app, logs, lago };
+}
 
 /** Neither the Lago key nor the token secret may reach a response or a log line. */
 export function assertNoSecrets(...texts: string[]): void {

@@ -13,7 +13,7 @@ import { gzipSync } from 'node:zlib';
 import { signCustomerToken } from '../../server/customer-token.js';
 import type { ProblemCode } from '../../server/problems.js';
 import { PAGOU_TEST_KEY } from './fake-pagou.js';
-import { lagoCustomer, lagoEnv, TOKEN_SECRET } from './fake-lago.js';
+import { lagoCustomer, lagoCustomerIdOf, lagoEnv, TOKEN_SECRET } from './fake-lago.js';
 import { answerOf, assertWellFormedProblem, listen } from './hardening-support.js';
 import { sendJson, startFakeUpstream, testApp, type FakeUpstream, type LogCapture } from './support.js';
 
@@ -165,7 +165,7 @@ before(async () => {
     planFor(Number(index)).fault.answer(res, success, 201);
   });
   lago = await startFakeUpstream((request, res) => {
-    const customerId = decodeURIComponent(/\/customers\/([^/]+)\/checkout_url$/.exec(request.url)![1]!);
+    const customerId = lagoCustomerIdOf(request.url)!;
     const success = json({ customer: lagoCustomer(customerId, { checkout_url: `https://checkout.stripe.com/c/${customerId}` }) });
     planFor(Number(customerId.replace('chaos-', ''))).fault.answer(res, success, 200);
   });

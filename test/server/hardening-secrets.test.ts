@@ -11,7 +11,7 @@ import { SignJWT } from 'jose';
 import { loadConfig } from '../../server/config.js';
 import { signCustomerToken } from '../../server/customer-token.js';
 import { PAGOU_TEST_KEY } from './fake-pagou.js';
-import { LAGO_API_KEY, lagoCustomer, lagoEnv, TOKEN_SECRET } from './fake-lago.js';
+import { LAGO_API_KEY, lagoCustomer, lagoCustomerIdOf, lagoEnv, TOKEN_SECRET } from './fake-lago.js';
 import { answerOf, listen, type Answer } from './hardening-support.js';
 import { fixtureCatalog, sendJson, startFakeUpstream, testApp, type FakeUpstream, type LogCapture } from './support.js';
 
@@ -74,7 +74,7 @@ before(async () => {
     pagouScenarios[title]!(res, { success: true, requestId: 'r', data: { url: 'https://pay.example/c/1' } }, 201);
   });
   lago = await startFakeUpstream((request, res) => {
-    const customerId = decodeURIComponent(/\/customers\/([^/]+)\/checkout_url$/.exec(request.url)![1]!);
+    const customerId = lagoCustomerIdOf(request.url)!;
     lagoScenarios[customerId]!(res, { customer: lagoCustomer(customerId) }, 200);
   });
   const built = testApp({

@@ -1,34 +1,20 @@
 import assert from 'node:assert/strict';
-import { test, type TestContext } from 'node:test';
+import { test } from 'node:test';
 import request, { type Response } from 'supertest';
 import { signCustomerToken } from '../../server/customer-token.js';
 import type { App } from '../../server/app.js';
 import type { ProblemCode } from '../../server/problems.js';
 import {
   assertCheckoutUrlCall, assertNoSecrets, LAGO_API_KEY, lagoCustomer, lagoEnv, lagoReplies, type LagoReply, type LagoScenario,
-  startFakeLago, STRIPE_CHECKOUT_URL, TOKEN_SECRET,
+  proxyToLago, startFakeLago, STRIPE_CHECKOUT_URL, TOKEN_SECRET,
 } from './fake-lago.js';
-import { testApp } from './support.js';
+import { assertProblem, testApp } from './support.js';
 
 const CUSTOMER_ID = 'cust_42';
-
-async function proxyToLago(t: TestContext, scenario: LagoScenario, env: Record<string, string> = {}) {
-  const lago = await startFakeLago(scenario);
-  t.after(() => lago.close());
-  const { app, logs } = testApp(lagoEnv(lago, env));
-  return { app, logs, lago };
-}
 
 async function askForSetupLink(app: App, customerId = CUSTOMER_ID, body: Record<string, unknown> = { provider: 'lago' }): Promise<Response> {
   const token = await signCustomerToken(customerId, { secret: TOKEN_SECRET });
   return request(app).post('/api/checkout').send({ ...body, customer_token: token });
-}
-
-function assertProblem(res: Response, status: number, code: ProblemCode): void {
-  assert.equal(res.status, status, res.text);
-  assert.match(res.headers['content-type'] ?? '', /^application\/problem\+json/);
-  assert.equal(res.body.code, code);
-  assert.equal(res.body.status, status);
 }
 
 /** Lago's own words (its `error` text, its error details, an HTML page) must stay out of the answer. */

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it, type TestContext } from 'node:test';
 import request from 'supertest';
 import {
-  created, dropMidBody, gzippedSuccess, hang, htmlPage, hugeSuccess, json, PAGOU_TEST_KEY, pagouContractViolations, problem, raw,
-  resetConnection, simpleError, stallAfterHeaders, startFakePagou, UPSTREAM_DETAIL, type FakePagou, type PagouScenario,
+  CHECKOUT_LINKS_PATH, created, dropMidBody, gzippedSuccess, hang, htmlPage, hugeSuccess, json, PAGOU_TEST_KEY, pagouContractViolations,
+  problem, raw, resetConnection, simpleError, stallAfterHeaders, startFakePagou, UPSTREAM_DETAIL, type FakePagou, type PagouScenario,
 } from './fake-pagou.js';
 import { startFakeUpstream, testApp, type LogCapture } from './support.js';
 
@@ -80,7 +80,7 @@ const cart = { items: [{ product: 'SKU-B', quantity: 1 }] };
 
 describe('the fake Pagou', () => {
   const valid = {
-    method: 'POST', url: '/v2/checkout-links', body: '{"amount":100}',
+    method: 'POST', url: CHECKOUT_LINKS_PATH, body: '{"amount":100}',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${PAGOU_TEST_KEY}` },
   };
 
@@ -105,7 +105,7 @@ describe('the fake Pagou', () => {
     assert.ok(violations({ body: '{"title":"T"}' }) > 0, 'neither amount nor products');
     assert.ok(violations({ body: '{"amount":' }) > 0, 'no JSON');
     assert.ok(violations({ method: 'PUT' }) > 0, 'another method');
-    assert.ok(violations({ url: '/v2/checkout-links/' }) > 0, 'another path');
+    assert.ok(violations({ url: `${CHECKOUT_LINKS_PATH}/` }) > 0, 'another path');
     assert.ok(violations({ headers: { ...valid.headers, 'content-type': 'text/plain' } }) > 0, 'another content type');
     assert.ok(violations({ headers: { ...valid.headers, authorization: 'Bearer another-key' } }) > 0, 'another key');
   });
@@ -201,23 +201,18 @@ describe('POST /api/checkout with Pagou', bounded, () => {
   });
 
   describe('when Pagou refuses the credentials', () => {
-    it('when Pagou answers 401 problem+json, answers 502 upstream_auth_failed', async (t) => {
-      const { pagou, checkout } = await proxyTo(t, problem(401, 'Unauthorized'));
-      assertProblem(await checkout(cart), 502, 'upstream_auth_failed');
-      assertCalledOnce(pagou);
-    });
-
-    it('when Pagou answers 401 simple JSON, answers 502 upstream_auth_failed', async (t) => {
-      const { pagou, checkout } = await proxyTo(t, simpleError(401, 'UNAUTHORIZED'));
-      assertProblem(await checkout(cart), 502, 'upstream_auth_failed');
-      assertCalledOnce(pagou);
-    });
-
-    it('when Pagou answers 403, answers 502 upstream_auth_failed', async (t) => {
-      const { pagou, checkout } = await proxyTo(t, problem(403, 'Forbidden'));
-      assertProblem(await checkout(cart), 502, 'upstream_auth_failed');
-      assertCalledOnce(pagou);
-    });
+    const refusals: Array<[string, PagouScenario]> = [
+      ['401 problem+json', problem(401, 'Unauthorized')],
+      ['401 simple JSON', simpleError(401, 'UNAUTHORIZED')],
+      ['403', problem(403, 'Forbidden')],
+    ];
+    for (const [answer, scenario] of refusals) {
+      it(`when Pagou answers ${answer}, answers 502 upstream_auth_failed`, async (t) => {
+        const { pagou, checkout } = await proxyTo(t, scenario);
+        assertProblem(await checkout(cart), 502, 'upstream_auth_failed');
+        assertCalledOnce(pagou);
+      });
+    }
 
     it('when Pagou refuses, logs the refusal for the operator without the key', async (t) => {
       const { checkout, logs } = await proxyTo(t, simpleError(401, 'UNAUTHORIZED'));

@@ -1,17 +1,45 @@
+import assert from 'node:assert/strict';
 import { once } from 'node:events';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { TestContext } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { Writable } from 'node:stream';
+import type { Response } from 'supertest';
 import { createApp, type AppDeps } from '../../server/app.js';
 import { loadConfig, type Config } from '../../server/config.js';
 import { createLogger } from '../../server/logger.js';
+import type { ProblemCode } from '../../server/problems.js';
 
 export const fixtureCatalog = fileURLToPath(new URL('../fixtures/catalog.json', import.meta.url));
 
 /** A valid configuration on the fixture catalog, with the given variables on top. */
 export function testConfig(env: Record<string, string | undefined> = {}): Config {
   return loadConfig({ CATALOG_FILE: fixtureCatalog, LOG_LEVEL: 'info', ...env });
+}
+
+/** Writes `contents` to `name` in a fresh temporary directory, removed after the test; returns the file's path. */
+export function tempFile(t: TestContext, name: string, contents: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'checkout-button-test-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const path = join(dir, name);
+  writeFileSync(path, contents);
+  return path;
+}
+
+/** The answer is problem+json with `status` and `code`, and carries every member of the problem shape. */
+export function assertProblem(response: Response, status: number, code: ProblemCode): void {
+  assert.equal(response.status, status, JSON.stringify(response.body));
+  assert.match(response.headers['content-type']!, /^application\/problem\+json/);
+  const body = JSON.parse(response.text) as Record<string, unknown>;
+  assert.equal(body.code, code);
+  assert.equal(body.status, status);
+  assert.equal(body.type, `urn:checkout-button:problem:${code}`);
+  assert.equal(typeof body.title, 'string');
+  assert.equal(typeof body.detail, 'string');
 }
 
 /** Every log line the app writes, parsed, so tests can assert on them (and on what they never contain). */

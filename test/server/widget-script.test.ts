@@ -1,27 +1,19 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import request from 'supertest';
 import { widgetBundlePath } from '../../server/paths.js';
-import { testApp } from './support.js';
+import { tempFile, testApp } from './support.js';
 
 /** The budget from the widget issue: the served module, Lit included, gzipped. */
 const GZIP_BUDGET_BYTES = 10 * 1024;
 
-function bundleFile(source: string): string {
-  const path = join(mkdtempSync(join(tmpdir(), 'bundle-')), 'checkout-button.js');
-  writeFileSync(path, source);
-  return path;
-}
-
 describe('GET /checkout-button.js', () => {
   const source = 'export const hello = "world";\n'.repeat(50);
 
-  it('serves the module to any origin, cross-origin loadable, cacheable with a strong ETag', async () => {
-    const { app } = testApp({}, { widgetBundlePath: bundleFile(source) });
+  it('serves the module to any origin, cross-origin loadable, cacheable with a strong ETag', async (t) => {
+    const { app } = testApp({}, { widgetBundlePath: tempFile(t, 'checkout-button.js', source) });
     const response = await request(app).get('/checkout-button.js').set('origin', 'https://any-shop.example').set('accept-encoding', 'identity');
     assert.equal(response.status, 200);
     assert.equal(response.headers['content-type'], 'text/javascript; charset=utf-8');
@@ -32,16 +24,16 @@ describe('GET /checkout-button.js', () => {
     assert.equal(response.text, source);
   });
 
-  it('when the browser has the current version, answers 304 with no body', async () => {
-    const { app } = testApp({}, { widgetBundlePath: bundleFile(source) });
+  it('when the browser has the current version, answers 304 with no body', async (t) => {
+    const { app } = testApp({}, { widgetBundlePath: tempFile(t, 'checkout-button.js', source) });
     const { etag } = (await request(app).get('/checkout-button.js')).headers;
     const revalidated = await request(app).get('/checkout-button.js').set('if-none-match', etag!);
     assert.equal(revalidated.status, 304);
     assert.equal(revalidated.text, '');
   });
 
-  it('when the browser accepts gzip, sends it compressed', async () => {
-    const { app } = testApp({}, { widgetBundlePath: bundleFile(source) });
+  it('when the browser accepts gzip, sends it compressed', async (t) => {
+    const { app } = testApp({}, { widgetBundlePath: tempFile(t, 'checkout-button.js', source) });
     const response = await request(app).get('/checkout-button.js').set('accept-encoding', 'gzip, br');
     assert.equal(response.headers['content-encoding'], 'gzip');
     assert.equal(response.headers.vary, 'accept-encoding');
