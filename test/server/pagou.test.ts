@@ -78,6 +78,17 @@ function assertCalledOnce(pagou: FakePagou): void {
 
 const cart = { items: [{ product: 'SKU-B', quantity: 1 }] };
 
+/** One test per Pagou answer: the proxy answers `status` `code`, after exactly one call. */
+function itAnswersEach(answers: Array<[string, PagouScenario]>, status: number, code: keyof typeof titles): void {
+  for (const [answer, scenario] of answers) {
+    it(`when Pagou answers ${answer}, answers ${status} ${code}`, async (t) => {
+      const { pagou, checkout } = await proxyTo(t, scenario);
+      assertProblem(await checkout(cart), status, code);
+      assertCalledOnce(pagou);
+    });
+  }
+}
+
 describe('the fake Pagou', () => {
   const valid = {
     method: 'POST', url: CHECKOUT_LINKS_PATH, body: '{"amount":100}',
@@ -206,13 +217,7 @@ describe('POST /api/checkout with Pagou', bounded, () => {
       ['401 simple JSON', simpleError(401, 'UNAUTHORIZED')],
       ['403', problem(403, 'Forbidden')],
     ];
-    for (const [answer, scenario] of refusals) {
-      it(`when Pagou answers ${answer}, answers 502 upstream_auth_failed`, async (t) => {
-        const { pagou, checkout } = await proxyTo(t, scenario);
-        assertProblem(await checkout(cart), 502, 'upstream_auth_failed');
-        assertCalledOnce(pagou);
-      });
-    }
+    itAnswersEach(refusals, 502, 'upstream_auth_failed');
 
     it('when Pagou refuses, logs the refusal for the operator without the key', async (t) => {
       const { checkout, logs } = await proxyTo(t, simpleError(401, 'UNAUTHORIZED'));
@@ -244,13 +249,7 @@ describe('POST /api/checkout with Pagou', bounded, () => {
       ['404 problem+json', problem(404, 'Resource Not Found')],
       ['409 problem+json', problem(409, 'Conflict')],
     ];
-    for (const [answer, scenario] of rejections) {
-      it(`when Pagou answers ${answer}, answers 502 upstream_rejected`, async (t) => {
-        const { pagou, checkout } = await proxyTo(t, scenario);
-        assertProblem(await checkout(cart), 502, 'upstream_rejected');
-        assertCalledOnce(pagou);
-      });
-    }
+    itAnswersEach(rejections, 502, 'upstream_rejected');
   });
 
   describe('when Pagou rate-limits the proxy', () => {
@@ -281,13 +280,7 @@ describe('POST /api/checkout with Pagou', bounded, () => {
       ['503 with an HTML page', htmlPage(503)],
       ['504 with an HTML page', htmlPage(504)],
     ];
-    for (const [answer, scenario] of failures) {
-      it(`when Pagou answers ${answer}, answers 502 upstream_unavailable`, async (t) => {
-        const { pagou, checkout } = await proxyTo(t, scenario);
-        assertProblem(await checkout(cart), 502, 'upstream_unavailable');
-        assertCalledOnce(pagou);
-      });
-    }
+    itAnswersEach(failures, 502, 'upstream_unavailable');
 
     it('when Pagou does not answer within UPSTREAM_TIMEOUT_MS, answers 504 upstream_timeout', async (t) => {
       const { pagou, checkout } = await proxyTo(t, hang(), { UPSTREAM_TIMEOUT_MS: '300' });
