@@ -59,7 +59,7 @@ export interface HelperServer {
 }
 
 /**
- * Starts one of the bench's own servers (`fake-pagou-fast.ts`, `bare-forwarder.ts`) in its own
+ * Starts one of the bench's own servers (`fake-pagou-fast.ts`, the forwarders) in its own
  * process. The script listens on an ephemeral loopback port and reports it over IPC.
  */
 export async function startHelper(script: string, env: Record<string, string>): Promise<HelperServer> {

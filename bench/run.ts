@@ -4,9 +4,10 @@
  *
  * Topology: the load generator (autocannon, in this process), the server under test, and a fake
  * Pagou each run in their own process, so none shares an event loop with another; on a 2-core
- * machine the three share the cores, the same way for the bare forwarder as for the proxy. The
- * proxy under test is the built entry point with the start script's node flags, logging at `info`
- * into a file in $TMPDIR (deleted afterwards), as in production.
+ * machine the three share the cores, the same way for the baselines (a bare `node:http` forwarder
+ * and the same forwarder on Express 5) as for the proxy. The proxy under test is the built entry
+ * point with the start script's node flags, logging at `info` into a file in $TMPDIR (deleted
+ * afterwards), as in production.
  *
  * BENCH_QUICK=1 shortens every duration, for development; published figures come from a full run.
  */
@@ -58,21 +59,30 @@ async function measure(pid: number, load: LoadOptions, runs: number): Promise<Me
   return { result, load: withoutLatencies(result), serverCpuMicroseconds: (1000 * cpu) / result.requests };
 }
 
+interface Contender {
+  pid: number;
+  url: string;
+}
+
 /**
- * The proxy against the bare forwarder, interleaved A B B A in halves of the duration, so drift
- * in the machine's load weighs on both alike.
+ * Servers under the same load, each measured for half the duration in turn, then again in reverse
+ * order (A B C C B A), so drift in the machine's load weighs on all alike.
  */
-async function compare(bare: { pid: number; url: string }, proxy: { pid: number; url: string }, connections: number) {
+async function compare<Name extends string>(servers: Record<Name, Contender>, connections: number): Promise<Record<Name, Measured>> {
   const loadFor = (url: string): LoadOptions => ({ ...checkoutLoad(url), connections, durationSeconds: plan.loadSeconds / 2 });
-  for (const server of [bare, proxy]) await runLoad({ ...loadFor(server.url), durationSeconds: plan.warmupSeconds });
-  const first = { bare: await measure(bare.pid, loadFor(bare.url), 1), proxy: await measure(proxy.pid, loadFor(proxy.url), 1) };
-  const second = { proxy: await measure(proxy.pid, loadFor(proxy.url), 1), bare: await measure(bare.pid, loadFor(bare.url), 1) };
-  const merge = (a: typeof first.bare, b: typeof first.bare): Measured => {
-    const result = combine([a.result, b.result]);
-    const cpu = (a.serverCpuMicroseconds * a.result.requests + b.serverCpuMicroseconds * b.result.requests) / result.requests;
-    return { load: withoutLatencies(result), serverCpuMicroseconds: cpu };
-  };
-  return { bare: merge(first.bare, second.bare), proxy: merge(first.proxy, second.proxy) };
+  const names = Object.keys(servers) as Name[];
+  for (const name of names) await runLoad({ ...loadFor(servers[name].url), durationSeconds: plan.warmupSeconds });
+  const halves = new Map<Name, Array<Measured & { result: LoadResult }>>(names.map((name) => [name, []]));
+  for (const name of [...names, ...[...names].reverse()]) {
+    halves.get(name)!.push(await measure(servers[name].pid, loadFor(servers[name].url), 1));
+  }
+  const merged = {} as Record<Name, Measured>;
+  for (const [name, measuredHalves] of halves) {
+    const result = combine(measuredHalves.map((half) => half.result));
+    const cpu = measuredHalves.reduce((sum, half) => sum + half.serverCpuMicroseconds * half.result.requests, 0) / result.requests;
+    merged[name] = { load: withoutLatencies(result), serverCpuMicroseconds: cpu };
+  }
+  return merged;
 }
 
 async function main(): Promise<void> {
@@ -89,8 +99,11 @@ async function main(): Promise<void> {
     const fake = await startHelper('fake-pagou-fast.ts', {});
     cleanups.push(fake.stop);
     const pagouEnv = { PAGOU_API_KEY: 'bench-key', PAGOU_API_URL: fake.url, ...rateLimitOff };
-    const bareServer = await startHelper('bare-forwarder.ts', { UPSTREAM_URL: fake.url, UPSTREAM_API_KEY: 'bench-key', UPSTREAM_BODY: upstreamBody });
+    const forwarderEnv = { UPSTREAM_URL: fake.url, UPSTREAM_API_KEY: 'bench-key', UPSTREAM_BODY: upstreamBody };
+    const bareServer = await startHelper('bare-forwarder.ts', forwarderEnv);
     cleanups.push(bareServer.stop);
+    const expressServer = await startHelper('express-forwarder.ts', forwarderEnv);
+    cleanups.push(expressServer.stop);
     const proxy = await startProxy({ env: pagouEnv, logFile: logFile('proxy') });
     cleanups.push(proxy.stop);
     const sandbox = await startProxy({ env: rateLimitOff, logFile: logFile('sandbox') });
@@ -98,10 +111,11 @@ async function main(): Promise<void> {
     const unflaggedProxy = await startProxy({ env: pagouEnv, logFile: logFile('proxy-unflagged'), nodeFlags: [] });
     cleanups.push(unflaggedProxy.stop);
     const bare = { pid: bareServer.child.pid!, url: bareServer.url };
+    const expressFloor = { pid: expressServer.child.pid!, url: expressServer.url };
 
     console.error('proxy overhead: 50 connections, then 1 connection …');
-    const at50 = await compare(bare, proxy, 50);
-    const at1 = await compare(bare, proxy, 1);
+    const at50 = await compare({ bare, proxy, expressFloor }, 50);
+    const at1 = await compare({ bare, proxy }, 1);
 
     console.error('middleware cost: sandbox checkout and /healthz …');
     const layerLoad = (url: string, extra: Partial<LoadOptions> = {}): LoadOptions =>
@@ -148,6 +162,7 @@ async function main(): Promise<void> {
     }
 
     const throughputRatio = at50.proxy.load.requestsPerSecond / at50.bare.load.requestsPerSecond;
+    const expressFloorRatio = at50.expressFloor.load.requestsPerSecond / at50.bare.load.requestsPerSecond;
     const addedP50 = at1.proxy.load.p50Ms - at1.bare.load.p50Ms;
     /** The targets apply to the proxy as shipped; the run without its flags is for comparison. */
     const memoryRows = (section: string, result: MemoryResult, judged: boolean): Row[] => {
@@ -174,6 +189,8 @@ async function main(): Promise<void> {
         section: '', name: 'throughput proxy / bare, 50 connections', value: `${throughputRatio.toFixed(2)}×`,
         target: { text: `≥ ${targets.throughputRatio}×`, met: throughputRatio >= targets.throughputRatio },
       },
+      { section: '', name: 'Express 5 forwarder (one route, express.json(), nothing else), 50 connections', value: line(at50.expressFloor) },
+      { section: '', name: 'throughput Express 5 forwarder / bare, 50 connections (any Express proxy\'s ceiling)', value: `${expressFloorRatio.toFixed(2)}×` },
       { section: '', name: 'p50 proxy − bare, 50 connections (queueing)', value: ms(at50.proxy.load.p50Ms - at50.bare.load.p50Ms) },
       { section: '', name: 'bare node:http forwarder, 1 connection', value: line(at1.bare) },
       { section: '', name: 'proxy, 1 connection', value: line(at1.proxy) },
@@ -204,7 +221,7 @@ async function main(): Promise<void> {
         },
       );
     }
-    const unexpected = [at50.bare, at50.proxy, at1.bare, at1.proxy, health, sandboxCheckout, unflaggedCheckout].reduce((sum, measured) => sum + measured.load.unexpected, 0)
+    const unexpected = [at50.bare, at50.proxy, at50.expressFloor, at1.bare, at1.proxy, health, sandboxCheckout, unflaggedCheckout].reduce((sum, measured) => sum + measured.load.unexpected, 0)
       + memory.load.unexpected + unflaggedMemory.load.unexpected;
     rows.push({ section: 'Sanity', name: 'answers with an unexpected status, errors or timeouts', value: String(unexpected), target: { text: '0', met: unexpected === 0 } });
 
@@ -217,7 +234,7 @@ async function main(): Promise<void> {
       startedAt: startedAt.toISOString(), quick, machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version, loadBefore, loadAfter },
       topology: 'autocannon in the bench process; the server under test and a fake Pagou each in their own process; all on 127.0.0.1',
       plan, targets,
-      overhead: { connections50: at50, connections1: at1, throughputRatio, addedP50Ms: addedP50 },
+      overhead: { connections50: at50, connections1: at1, throughputRatio, expressFloorRatio, addedP50Ms: addedP50 },
       middleware: { health, sandboxCheckout, pagouCheckout: at50.proxy, bare: at50.bare, pagouCheckoutWithoutNodeFlags: unflaggedCheckout },
       memory: { nodeFlags: startNodeFlags, ...memory }, unflaggedMemory: { nodeFlags: [], ...unflaggedMemory }, startup, widget: widget ?? null,
       rows,

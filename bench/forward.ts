@@ -1,0 +1,34 @@
+/**
+ * What a forwarder does on the wire, shared by the bench's two baselines (bare-forwarder.ts and
+ * express-forwarder.ts): the upstream request the proxy sends (same client, headers and priced
+ * body, from UPSTREAM_BODY), returning the checkout URL.
+ */
+import { request } from 'node:http';
+
+const upstream = `${process.env.UPSTREAM_URL}/v2/checkout-links`;
+const apiKey = process.env.UPSTREAM_API_KEY ?? '';
+const upstreamBody = process.env.UPSTREAM_BODY ?? '{}';
+const upstreamHeaders = {
+  authorization: `Bearer ${apiKey}`,
+  accept: 'application/json',
+  'accept-encoding': 'identity',
+  'content-type': 'application/json',
+  'content-length': String(Buffer.byteLength(upstreamBody)),
+};
+
+/** The upstream POST, as the proxy sends it: node:http on Node's keep-alive global agent. */
+export function createCheckoutLink(): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const upstreamRequest = request(upstream, { method: 'POST', headers: upstreamHeaders, signal: AbortSignal.timeout(10_000) }, async (response) => {
+      const chunks: Buffer[] = [];
+      try {
+        for await (const chunk of response) chunks.push(chunk as Buffer);
+        resolve((JSON.parse(Buffer.concat(chunks).toString('utf8')) as { data: { url: string } }).data.url);
+      } catch (error) {
+        reject(error);
+      }
+    });
+    upstreamRequest.once('error', reject);
+    upstreamRequest.end(upstreamBody);
+  });
+}
