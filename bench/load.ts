@@ -81,12 +81,14 @@ export function percentile(sorted: readonly number[], fraction: number): number 
 }
 
 /** The checkout the bench posts: one demo product, as the widget sends it. */
+export const checkoutBody = { items: [{ product: 'SKU-TSHIRT-BLACK-M', quantity: 1 }] };
+
 export function checkoutLoad(url: string): Pick<LoadOptions, 'url' | 'method' | 'headers' | 'body' | 'expectStatus'> {
   return {
     url: `${url}/api/checkout`,
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ items: [{ product: 'SKU-TSHIRT-BLACK-M', quantity: 1 }] }),
+    body: JSON.stringify(checkoutBody),
     expectStatus: 201,
   };
 }

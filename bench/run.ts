@@ -19,7 +19,7 @@ import { parseCatalog } from '../server/catalog.js';
 import { demoCatalogPath } from '../server/paths.js';
 import { priceCheckout } from '../server/pricing.js';
 import { checkoutRequest } from '../server/schemas.js';
-import { checkoutLoad, combine, runLoad, type LoadOptions, type LoadResult } from './load.js';
+import { checkoutBody, checkoutLoad, combine, runLoad, type LoadOptions, type LoadResult } from './load.js';
 import { measureMemory, type MemoryResult } from './memory.js';
 import { cpuMilliseconds, startHelper } from './processes.js';
 import { proxyEntry, startNodeFlags, startProxy } from './proxy.js';
@@ -35,7 +35,6 @@ const plan = quick
 const targets = { throughputRatio: 0.8, addedP50Ms: 1, rssMb: 100, rssGrowth: 0.1, startupMs: 500, clickP50Ms: 50 };
 const resultsPath = fileURLToPath(new URL('results.json', import.meta.url));
 const widgetBundle = fileURLToPath(new URL('../dist/widget/checkout-button.js', import.meta.url));
-const checkoutBody = { items: [{ product: 'SKU-TSHIRT-BLACK-M', quantity: 1 }] };
 const rateLimitOff = { RATE_LIMIT_PER_MINUTE: '1000000' };
 
 interface Measured {
@@ -46,18 +45,19 @@ interface Measured {
 
 const withoutLatencies = ({ latencies: _latencies, ...rest }: LoadResult) => rest;
 
-/** Several runs of the same load on one server, summed, with the server's CPU time per request. */
-async function measure(pid: number, load: LoadOptions, runs: number): Promise<Measured & { result: LoadResult }> {
-  const results: LoadResult[] = [];
-  let cpu = 0;
-  for (let run = 0; run < runs; run += 1) {
-    const before = cpuMilliseconds(pid);
-    results.push(await runLoad(load));
-    cpu += cpuMilliseconds(pid) - before;
-  }
-  const result = combine(results);
-  return { result, load: withoutLatencies(result), serverCpuMicroseconds: (1000 * cpu) / result.requests };
+interface Run {
+  result: LoadResult;
+  serverCpuMicroseconds: number;
 }
+
+/** One run of a load on one server, with the CPU time the server spent per answered request. */
+async function measure(pid: number, load: LoadOptions): Promise<Run> {
+  const before = cpuMilliseconds(pid);
+  const result = await runLoad(load);
+  return { result, serverCpuMicroseconds: (1000 * (cpuMilliseconds(pid) - before)) / result.requests };
+}
+
+const summary = ({ result, serverCpuMicroseconds }: Run): Measured => ({ load: withoutLatencies(result), serverCpuMicroseconds });
 
 interface Contender {
   pid: number;
@@ -72,15 +72,15 @@ async function compare<Name extends string>(servers: Record<Name, Contender>, co
   const loadFor = (url: string): LoadOptions => ({ ...checkoutLoad(url), connections, durationSeconds: plan.loadSeconds / 2 });
   const names = Object.keys(servers) as Name[];
   for (const name of names) await runLoad({ ...loadFor(servers[name].url), durationSeconds: plan.warmupSeconds });
-  const halves = new Map<Name, Array<Measured & { result: LoadResult }>>(names.map((name) => [name, []]));
+  const halves = new Map<Name, Run[]>(names.map((name) => [name, []]));
   for (const name of [...names, ...[...names].reverse()]) {
-    halves.get(name)!.push(await measure(servers[name].pid, loadFor(servers[name].url), 1));
+    halves.get(name)!.push(await measure(servers[name].pid, loadFor(servers[name].url)));
   }
   const merged = {} as Record<Name, Measured>;
-  for (const [name, measuredHalves] of halves) {
-    const result = combine(measuredHalves.map((half) => half.result));
-    const cpu = measuredHalves.reduce((sum, half) => sum + half.serverCpuMicroseconds * half.result.requests, 0) / result.requests;
-    merged[name] = { load: withoutLatencies(result), serverCpuMicroseconds: cpu };
+  for (const [name, runs] of halves) {
+    const result = combine(runs.map((run) => run.result));
+    const cpu = runs.reduce((sum, run) => sum + run.serverCpuMicroseconds * run.result.requests, 0) / result.requests;
+    merged[name] = summary({ result, serverCpuMicroseconds: cpu });
   }
   return merged;
 }
@@ -121,12 +121,12 @@ async function main(): Promise<void> {
     const layerLoad = (url: string, extra: Partial<LoadOptions> = {}): LoadOptions =>
       ({ ...checkoutLoad(url), connections: 50, durationSeconds: plan.loadSeconds, ...extra });
     await runLoad({ ...layerLoad(sandbox.url), durationSeconds: plan.warmupSeconds });
-    const sandboxCheckout = withoutResult(await measure(sandbox.pid, layerLoad(sandbox.url), 1));
+    const sandboxCheckout = summary(await measure(sandbox.pid, layerLoad(sandbox.url)));
     const healthLoad = layerLoad(proxy.url, { url: `${proxy.url}/healthz`, method: 'GET', body: undefined, headers: {}, expectStatus: 200 });
     await runLoad({ ...healthLoad, durationSeconds: plan.warmupSeconds });
-    const health = withoutResult(await measure(proxy.pid, healthLoad, 1));
+    const health = summary(await measure(proxy.pid, healthLoad));
     await runLoad({ ...layerLoad(unflaggedProxy.url), durationSeconds: plan.warmupSeconds });
-    const unflaggedCheckout = withoutResult(await measure(unflaggedProxy.pid, layerLoad(unflaggedProxy.url), 1));
+    const unflaggedCheckout = summary(await measure(unflaggedProxy.pid, layerLoad(unflaggedProxy.url)));
     for (const stop of cleanups.splice(1)) await stop();
 
     const memoryRun = async (nodeFlags: string[]) => {
@@ -244,10 +244,6 @@ async function main(): Promise<void> {
     for (const stop of cleanups.reverse()) await stop();
     rmSync(logDirectory, { recursive: true, force: true });
   }
-}
-
-function withoutResult({ result: _result, ...measured }: Measured & { result: LoadResult }): Measured {
-  return measured;
 }
 
 await main();
