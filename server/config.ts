@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { type Catalog, CatalogError, parseCatalog } from './catalog.js';
 import { MIN_SECRET_BYTES } from './customer-token.js';
-import { isLoopbackHost } from './safe-url.js';
+import { isSafeCheckoutUrl } from './safe-url.js';
 import { demoCatalogPath } from './paths.js';
 
 export interface UpstreamSettings {
@@ -45,15 +45,19 @@ const integer = (min: number, max: number) =>
     .transform(Number)
     .pipe(z.int().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
 
-/** An upstream base URL: https, or http only on loopback (never send a key in clear over a network). */
+/**
+ * An upstream base URL, held to the rule for checkout URLs: https, or http only on loopback (never
+ * send a key in clear over a network).
+ */
 const upstreamUrl = z
   .string()
   .superRefine((value, context) => {
-    const url = URL.canParse(value) ? new URL(value) : undefined;
-    if (url?.protocol === 'https:' || (url?.protocol === 'http:' && isLoopbackHost(url.hostname))) return;
+    if (isSafeCheckoutUrl(value)) return;
     context.addIssue({
       code: 'custom',
-      message: url?.protocol === 'http:' ? 'must use https (plain http is only allowed on loopback hosts)' : 'must be an absolute https URL',
+      message: URL.canParse(value) && new URL(value).protocol === 'http:'
+        ? 'must use https (plain http is only allowed on loopback hosts)'
+        : 'must be an absolute https URL',
     });
   })
   .transform((value) => value.replace(/\/+$/, ''));

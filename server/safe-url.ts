@@ -1,10 +1,10 @@
 /**
- * Where a shopper may be sent. Pure (no Node APIs): the widget bundles this module too, so the
- * proxy and the browser apply one rule.
+ * Where a shopper may be sent, and where the proxy may send a key. Pure (no Node APIs): the widget
+ * bundles this module too, so the proxy and the browser apply one rule.
  */
 
 /** Hosts that only this machine can reach; plain http is tolerated there, for local development and tests. */
-export function isLoopbackHost(hostname: string): boolean {
+function isLoopbackHost(hostname: string): boolean {
   return hostname === 'localhost' || hostname.endsWith('.localhost') || hostname === '[::1]' || /^127(\.\d{1,3}){3}$/.test(hostname);
 }
 

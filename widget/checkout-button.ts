@@ -146,7 +146,6 @@ export class CheckoutButton extends LitElement {
   }
 
   protected override render() {
-    const messages = messagesFor(this);
     return html`
       <button
         part="button"
@@ -157,7 +156,7 @@ export class CheckoutButton extends LitElement {
         @click=${this.checkout}
       >
         ${this.loading ? html`<span part="spinner" aria-hidden="true"></span>` : nothing}
-        <slot @slotchange=${() => this.requestUpdate()}></slot>${this.hasLabel() ? nothing : messages.label}
+        <slot @slotchange=${() => this.requestUpdate()}></slot>${this.hasLabel() ? nothing : messagesFor(this).label}
       </button>
       <div id="error" part="error" role="alert">${this.errorText || nothing}</div>
     `;
