@@ -1,11 +1,7 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { describe, it } from 'node:test';
-import { promisify } from 'node:util';
 import { ConfigError, loadConfig } from '../../server/config.js';
-import { fixtureCatalog, tempFile } from './support.js';
-
-const run = promisify(execFile);
+import { fixtureCatalog, runEntry, tempFile } from './support.js';
 
 function problemsOf(env: Record<string, string>): string[] {
   try {
@@ -121,15 +117,14 @@ describe('loadConfig', () => {
 
   it('when a key is set alongside a bad variable, never prints the key', () => {
     const key = 'pk_live_DO_NOT_PRINT_4242';
-    const error = (() => {
-      try {
-        loadConfig({ CATALOG_FILE: fixtureCatalog, PAGOU_API_KEY: key, PAGOU_API_URL: key, LAGO_API_KEY: key, CUSTOMER_TOKEN_SECRET: key });
-      } catch (caught) {
-        return caught as Error;
-      }
-    })();
-    assert.ok(error instanceof ConfigError);
-    assert.ok(!error.message.includes(key), error.message);
+    assert.throws(
+      () => loadConfig({ CATALOG_FILE: fixtureCatalog, PAGOU_API_KEY: key, PAGOU_API_URL: key, LAGO_API_KEY: key, CUSTOMER_TOKEN_SECRET: key }),
+      (error: Error) => {
+        assert.ok(error instanceof ConfigError);
+        assert.ok(!error.message.includes(key), error.message);
+        return true;
+      },
+    );
   });
 });
 
@@ -164,12 +159,10 @@ describe('catalog validation', () => {
 });
 
 describe('start-up', () => {
-  it('when the configuration is bad, exits non-zero with one message listing every bad variable', async () => {
-    const entry = new URL('../../server/index.ts', import.meta.url).pathname;
-    const failure = await run(process.execPath, ['--import', 'tsx', entry], {
-      env: { PATH: process.env.PATH, PORT: 'x', PAGOU_API_KEY: 'pk_live_SECRET_9', PAGOU_API_URL: 'http://insecure.example' },
-      timeout: 20_000,
-    }).then(() => assert.fail('expected a non-zero exit'), (error: { code: number; stderr: string; stdout: string }) => error);
+  it('when the configuration is bad, exits non-zero with one message listing every bad variable', async (t) => {
+    const failure = await runEntry(t, 'index.ts', [], {
+      env: { PORT: 'x', PAGOU_API_KEY: 'pk_live_SECRET_9', PAGOU_API_URL: 'http://insecure.example' },
+    });
     assert.equal(failure.code, 1);
     assert.match(failure.stderr, /Invalid configuration:\n {2}- PORT: .*\n {2}- PAGOU_API_URL: /);
     assert.ok(!`${failure.stderr}${failure.stdout}`.includes('pk_live_SECRET_9'));

@@ -1,15 +1,10 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { decodeJwt, decodeProtectedHeader, generateKeyPair, SignJWT, type JWTPayload } from 'jose';
 import request from 'supertest';
 import { signCustomerToken, verifyCustomerToken } from '../../server/customer-token.js';
 import { assertNoSecrets, lagoReplies, proxyToLago, TOKEN_SECRET } from './fake-lago.js';
-import { testApp } from './support.js';
+import { runEntry, testApp } from './support.js';
 
 const CUSTOMER_ID = 'cust_42';
 const secretKey = new TextEncoder().encode(TOKEN_SECRET);
@@ -177,29 +172,7 @@ test('when signCustomerToken gets a secret shorter than 32 bytes or an empty id,
   await assert.rejects(signCustomerToken('', { secret: TOKEN_SECRET }), { name: 'TypeError', message: /externalCustomerId/ });
 });
 
-const cliPath = fileURLToPath(new URL('../../server/token-cli.ts', import.meta.url));
-const tsxLoader = import.meta.resolve('tsx');
-
-interface CliRun {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs the token CLI in an empty directory (so no project .env leaks in), with only the given variables. */
-async function runTokenCli(t: TestContext, args: string[], { env = {}, dotEnv }: { env?: Record<string, string>; dotEnv?: string } = {}): Promise<CliRun> {
-  const cwd = await mkdtemp(join(tmpdir(), 'token-cli-'));
-  t.after(() => rm(cwd, { recursive: true, force: true }));
-  if (dotEnv !== undefined) await writeFile(join(cwd, '.env'), dotEnv);
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      ['--import', tsxLoader, cliPath, ...args],
-      { cwd, env: { PATH: process.env.PATH ?? '', ...env }, timeout: 60_000 },
-      (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? -1) : 0, stdout, stderr }),
-    );
-  });
-}
+const runTokenCli = (t: TestContext, args: string[], options?: Parameters<typeof runEntry>[3]) => runEntry(t, 'token-cli.ts', args, options);
 
 test('when the CLI gets an id and --ttl 15m, it prints only a token that verifies for 15 minutes', async (t) => {
   const run = await runTokenCli(t, [CUSTOMER_ID, '--ttl', '15m'], { env: { CUSTOMER_TOKEN_SECRET: TOKEN_SECRET } });

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -28,6 +29,36 @@ export function tempFile(t: TestContext, name: string, contents: string): string
   const path = join(dir, name);
   writeFileSync(path, contents);
   return path;
+}
+
+export interface EntryRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs an entry point of `server/` (TypeScript, through tsx) to its exit, in an empty directory so
+ * no project `.env` leaks in, with only PATH and `env` set; `dotEnv` becomes that directory's `.env`.
+ */
+export async function runEntry(
+  t: TestContext,
+  entry: 'index.ts' | 'token-cli.ts',
+  args: string[],
+  { env = {}, dotEnv }: { env?: Record<string, string>; dotEnv?: string } = {},
+): Promise<EntryRun> {
+  const cwd = mkdtempSync(join(tmpdir(), 'checkout-button-entry-'));
+  t.after(() => rmSync(cwd, { recursive: true, force: true }));
+  if (dotEnv !== undefined) writeFileSync(join(cwd, '.env'), dotEnv);
+  const script = fileURLToPath(new URL(`../../server/${entry}`, import.meta.url));
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      ['--import', import.meta.resolve('tsx'), script, ...args],
+      { cwd, env: { PATH: process.env.PATH ?? '', ...env }, timeout: 60_000 },
+      (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? -1) : 0, stdout, stderr }),
+    );
+  });
 }
 
 /** The answer is problem+json with `status` and `code`, and carries every member of the problem shape. */
