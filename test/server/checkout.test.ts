@@ -1,17 +1,15 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import request from 'supertest';
-import { assertProblem, tempFile, testApp } from './support.js';
+import { assertProblem, postCheckout, tempFile, testApp } from './support.js';
 
-const post = (app: Parameters<typeof request>[0], body: unknown) =>
-  request(app).post('/api/checkout').set('content-type', 'application/json').send(JSON.stringify(body));
 
 const fieldsOf = (response: request.Response) => (JSON.parse(response.text) as { errors: Array<{ field: string }> }).errors.map(({ field }) => field);
 
 describe('POST /api/checkout with JSON', () => {
   it('when the cart names catalog products, answers 201 with the sandbox URL', async () => {
     const { app } = testApp();
-    const response = await post(app, { items: [{ product: 'SKU-A', quantity: 2 }] });
+    const response = await postCheckout(app, { items: [{ product: 'SKU-A', quantity: 2 }] });
     assert.equal(response.status, 201);
     assert.equal(response.body.provider, 'sandbox');
     assert.match(response.body.url, /^http:\/\/127\.0\.0\.1:\d+\/sandbox\/checkout\/[\w-]{36}$/);
@@ -20,7 +18,7 @@ describe('POST /api/checkout with JSON', () => {
 
   it('when a product is repeated, merges the lines and prices them from the catalog', async () => {
     const { app } = testApp();
-    const created = await post(app, { items: [{ product: 'SKU-B' }, { product: 'SKU-A', quantity: 2 }, { product: 'SKU-B', quantity: 3 }], title: 'Order #1042' });
+    const created = await postCheckout(app, { items: [{ product: 'SKU-B' }, { product: 'SKU-A', quantity: 2 }, { product: 'SKU-B', quantity: 3 }], title: 'Order #1042' });
     const page = await request(app).get(new URL(created.body.url).pathname);
     assert.equal(page.status, 200);
     assert.match(page.text, /<h1>Order #1042<\/h1>/);
@@ -51,7 +49,7 @@ describe('POST /api/checkout with JSON', () => {
   for (const [when, body, fields] of invalid) {
     it(`when ${when}, answers 422 validation_error naming ${fields.join(', ')}`, async () => {
       const { app } = testApp();
-      const response = await post(app, body);
+      const response = await postCheckout(app, body);
       assertProblem(response, 422, 'validation_error');
       assert.deepEqual(fieldsOf(response).sort(), [...fields].sort());
     });
@@ -59,14 +57,14 @@ describe('POST /api/checkout with JSON', () => {
 
   it('when the catalog lacks products, answers 422 unknown_product naming each', async () => {
     const { app } = testApp();
-    const response = await post(app, { items: [{ product: 'SKU-A' }, { product: 'NOPE-1' }, { product: 'NOPE-2' }] });
+    const response = await postCheckout(app, { items: [{ product: 'SKU-A' }, { product: 'NOPE-1' }, { product: 'NOPE-2' }] });
     assertProblem(response, 422, 'unknown_product');
     assert.deepEqual(fieldsOf(response), ['items[1].product', 'items[2].product']);
   });
 
   it('when the merged quantity passes 99, answers 422 validation_error', async () => {
     const { app } = testApp();
-    const response = await post(app, { items: [{ product: 'SKU-A', quantity: 60 }, { product: 'SKU-A', quantity: 40 }] });
+    const response = await postCheckout(app, { items: [{ product: 'SKU-A', quantity: 60 }, { product: 'SKU-A', quantity: 40 }] });
     assertProblem(response, 422, 'validation_error');
     assert.match(JSON.parse(response.text).detail, /At most 99/);
   });
@@ -75,37 +73,37 @@ describe('POST /api/checkout with JSON', () => {
     const products = Array.from({ length: 26 }, (_, index) => ({ id: `SKU-${index}`, name: `Item ${index}`, price: 100, currency: 'BRL' }));
     const catalog = tempFile(t, 'catalog.json', JSON.stringify({ products }));
     const { app } = testApp({ CATALOG_FILE: catalog });
-    assert.equal((await post(app, { items: products.slice(0, 25).map(({ id }) => ({ product: id })) })).status, 201);
-    const response = await post(app, { items: products.map(({ id }) => ({ product: id })) });
+    assert.equal((await postCheckout(app, { items: products.slice(0, 25).map(({ id }) => ({ product: id })) })).status, 201);
+    const response = await postCheckout(app, { items: products.map(({ id }) => ({ product: id })) });
     assertProblem(response, 422, 'validation_error');
     assert.deepEqual(fieldsOf(response), ['items']);
   });
 
   it('when the cart mixes currencies, answers 422 mixed_currencies', async () => {
     const { app } = testApp();
-    assertProblem(await post(app, { items: [{ product: 'SKU-A' }, { product: 'SKU-USD' }] }), 422, 'mixed_currencies');
+    assertProblem(await postCheckout(app, { items: [{ product: 'SKU-A' }, { product: 'SKU-USD' }] }), 422, 'mixed_currencies');
   });
 
   it('when a provider key is set and AMOUNT_MAX is not, answers 422 amount_not_allowed', async () => {
     const { app } = testApp({ PAGOU_API_KEY: 'pk_test_1', PAGOU_API_URL: 'http://127.0.0.1:9' });
-    assertProblem(await post(app, { amount: 15000, currency: 'BRL' }), 422, 'amount_not_allowed');
+    assertProblem(await postCheckout(app, { amount: 15000, currency: 'BRL' }), 422, 'amount_not_allowed');
   });
 
   it('when in sandbox mode with no bounds set, allows value-only links up to 100000', async () => {
     const { app } = testApp();
-    assert.equal((await post(app, { amount: 100000 })).status, 201);
-    assertProblem(await post(app, { amount: 100001 }), 422, 'amount_out_of_range');
+    assert.equal((await postCheckout(app, { amount: 100000 })).status, 201);
+    assertProblem(await postCheckout(app, { amount: 100001 }), 422, 'amount_out_of_range');
   });
 
   it('when the amount is outside AMOUNT_MIN..AMOUNT_MAX, answers 422 amount_out_of_range', async () => {
     const { app } = testApp({ AMOUNT_MIN: '500', AMOUNT_MAX: '100000' });
-    assertProblem(await post(app, { amount: 499 }), 422, 'amount_out_of_range');
-    assertProblem(await post(app, { amount: 100001 }), 422, 'amount_out_of_range');
+    assertProblem(await postCheckout(app, { amount: 499 }), 422, 'amount_out_of_range');
+    assertProblem(await postCheckout(app, { amount: 100001 }), 422, 'amount_out_of_range');
   });
 
   it('when the amount is within bounds, creates a value-only link in BRL by default', async () => {
     const { app } = testApp({ AMOUNT_MIN: '500', AMOUNT_MAX: '100000' });
-    const created = await post(app, { amount: 15000 });
+    const created = await postCheckout(app, { amount: 15000 });
     assert.equal(created.status, 201);
     const page = await request(app).get(new URL(created.body.url).pathname);
     assert.match(page.text, /<td>Amount<\/td><td>R\$150\.00<\/td>/);
@@ -113,14 +111,14 @@ describe('POST /api/checkout with JSON', () => {
 
   it('when the provider is unknown, answers 422 provider_unavailable', async () => {
     const { app } = testApp();
-    assertProblem(await post(app, { items: [{ product: 'SKU-A' }], provider: 'stripe' }), 422, 'provider_unavailable');
+    assertProblem(await postCheckout(app, { items: [{ product: 'SKU-A' }], provider: 'stripe' }), 422, 'provider_unavailable');
   });
 
   it('when a configured proxy is asked for a provider it has not enabled, answers 422 provider_unavailable naming the variable', async () => {
     const { app } = testApp({ PAGOU_API_KEY: 'pk_test_1', PAGOU_API_URL: 'http://127.0.0.1:9' });
-    const response = await post(app, { items: [{ product: 'SKU-A' }], provider: 'sandbox' });
+    const response = await postCheckout(app, { items: [{ product: 'SKU-A' }], provider: 'sandbox' });
     assertProblem(response, 422, 'provider_unavailable');
-    const lago = await post(app, { items: [{ product: 'SKU-A' }], provider: 'lago' });
+    const lago = await postCheckout(app, { items: [{ product: 'SKU-A' }], provider: 'lago' });
     assertProblem(lago, 422, 'provider_unavailable');
     assert.match(JSON.parse(lago.text).detail, /LAGO_API_KEY/);
   });
@@ -138,7 +136,7 @@ describe('POST /api/checkout with JSON', () => {
 
   it('when the body is over 16 KB, answers 413 payload_too_large', async () => {
     const { app } = testApp();
-    const response = await post(app, { items: [{ product: 'SKU-A' }], title: 'x'.repeat(17 * 1024) });
+    const response = await postCheckout(app, { items: [{ product: 'SKU-A' }], title: 'x'.repeat(17 * 1024) });
     assertProblem(response, 413, 'payload_too_large');
   });
 

@@ -158,7 +158,7 @@ const rateLimitRows: Array<[string, LagoReply, string]> = [
   ['with X-RateLimit-Reset: 1', lagoReplies.rateLimited, '1'],
   [
     'with X-RateLimit-Reset: 7',
-    { ...(lagoReplies.rateLimited as { status: number; json: unknown }), headers: { 'x-ratelimit-limit': '50', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '7' } },
+    { ...lagoReplies.rateLimited, headers: { ...lagoReplies.rateLimited.headers, 'x-ratelimit-reset': '7' } },
     '7',
   ],
   ['with only Retry-After: 3 (a gateway)', { status: 429, text: 'slow down', headers: { 'retry-after': '3' } }, '3'],

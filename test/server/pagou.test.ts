@@ -52,10 +52,11 @@ function proxyFor(pagouUrl: string, env: Record<string, string> = {}): Omit<Prox
 
 function assertNoLeak(res: request.Response, logText: string): void {
   const response = `${JSON.stringify(res.headers)}\n${res.text}`;
-  for (const secret of [PAGOU_TEST_KEY, 'SECRET_recognizable']) {
-    assert.ok(!response.includes(secret), 'the Pagou key reached the response');
-    assert.ok(!logText.includes(secret), 'the Pagou key reached the log');
-  }
+  // A part of the key, so a truncated or re-encoded copy is caught too.
+  const secret = 'SECRET_recognizable';
+  assert.ok(PAGOU_TEST_KEY.includes(secret));
+  assert.ok(!response.includes(secret), 'the Pagou key reached the response');
+  assert.ok(!logText.includes(secret), 'the Pagou key reached the log');
   assert.ok(!res.text.includes(UPSTREAM_DETAIL), 'the upstream body reached the response');
 }
 

@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import request from 'supertest';
 import { createProviders, registrations, type LinkKind } from '../../server/providers/index.js';
 import { signCustomerToken } from '../../server/customer-token.js';
-import { testApp, testConfig } from './support.js';
+import { postCheckout, testApp, testConfig } from './support.js';
 
 const linkKinds: LinkKind[] = ['createCheckoutLink', 'createSetupLink'];
 const secret = 'a-token-secret-of-at-least-32-bytes!!';
@@ -21,12 +20,9 @@ describe('provider registrations', () => {
 });
 
 describe('the sandbox standing in for a named provider', () => {
-  const post = (app: Parameters<typeof request>[0], body: unknown) =>
-    request(app).post('/api/checkout').set('content-type', 'application/json').send(JSON.stringify(body));
-
   it('when asked for a Lago cart, refuses it as Lago would: 422 request_not_supported', async () => {
     const { app } = testApp({ CUSTOMER_TOKEN_SECRET: secret });
-    const response = await post(app, { provider: 'lago', items: [{ product: 'SKU-A' }] });
+    const response = await postCheckout(app, { provider: 'lago', items: [{ product: 'SKU-A' }] });
     assert.equal(response.status, 422);
     assert.equal(JSON.parse(response.text).code, 'request_not_supported');
   });
@@ -34,14 +30,14 @@ describe('the sandbox standing in for a named provider', () => {
   it('when asked for a Pagou set-up link, refuses it as Pagou would: 422 request_not_supported', async () => {
     const { app } = testApp({ CUSTOMER_TOKEN_SECRET: secret });
     const token = await signCustomerToken('cus_1', { secret });
-    const response = await post(app, { provider: 'pagou', customer_token: token });
+    const response = await postCheckout(app, { provider: 'pagou', customer_token: token });
     assert.equal(JSON.parse(response.text).code, 'request_not_supported');
   });
 
   it('when asked for what the named provider makes, makes it', async () => {
     const { app } = testApp({ CUSTOMER_TOKEN_SECRET: secret });
-    assert.equal((await post(app, { provider: 'pagou', items: [{ product: 'SKU-A' }] })).body.provider, 'sandbox');
+    assert.equal((await postCheckout(app, { provider: 'pagou', items: [{ product: 'SKU-A' }] })).body.provider, 'sandbox');
     const token = await signCustomerToken('cus_1', { secret });
-    assert.equal((await post(app, { provider: 'lago', customer_token: token })).body.provider, 'sandbox');
+    assert.equal((await postCheckout(app, { provider: 'lago', customer_token: token })).body.provider, 'sandbox');
   });
 });

@@ -2,11 +2,10 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import request from 'supertest';
 import { SandboxLinkStore } from '../../server/providers/sandbox.js';
-import { testApp } from './support.js';
+import { postCheckout, testApp } from './support.js';
 
 async function createLink(app: Parameters<typeof request>[0]): Promise<string> {
-  const response = await request(app).post('/api/checkout').set('content-type', 'application/json')
-    .send(JSON.stringify({ items: [{ product: 'SKU-A', quantity: 2 }, { product: 'SKU-E' }] }));
+  const response = await postCheckout(app, { items: [{ product: 'SKU-A', quantity: 2 }, { product: 'SKU-E' }] });
   assert.equal(response.status, 201);
   return new URL(response.body.url).pathname;
 }
@@ -51,8 +50,7 @@ describe('sandbox hosted checkout', () => {
 
   it('escapes catalog text in the page', async () => {
     const { app } = testApp();
-    const response = await request(app).post('/api/checkout').set('content-type', 'application/json')
-      .send(JSON.stringify({ items: [{ product: 'SKU-B' }], title: '<img src=x onerror=alert(1)>' }));
+    const response = await postCheckout(app, { items: [{ product: 'SKU-B' }], title: '<img src=x onerror=alert(1)>' });
     const page = await request(app).get(new URL(response.body.url).pathname);
     assert.ok(!page.text.includes('<img src=x'));
     assert.match(page.text, /&lt;img src=x onerror=alert\(1\)&gt;/);

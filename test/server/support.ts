@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { Writable } from 'node:stream';
-import type { Response } from 'supertest';
+import request, { type Response } from 'supertest';
 import { createApp, type AppDeps } from '../../server/app.js';
 import { loadConfig, type Config } from '../../server/config.js';
 import { createLogger } from '../../server/logger.js';
@@ -60,6 +60,10 @@ export async function runEntry(
     );
   });
 }
+
+/** `POST /api/checkout` with a JSON body, as the widget sends it. */
+export const postCheckout = (app: Parameters<typeof request>[0], body: unknown) =>
+  request(app).post('/api/checkout').set('content-type', 'application/json').send(JSON.stringify(body));
 
 /** The answer is problem+json with `status` and `code`, and carries every member of the problem shape. */
 export function assertProblem(response: Response, status: number, code: ProblemCode): void {
