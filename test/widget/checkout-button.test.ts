@@ -1,7 +1,7 @@
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import { CheckoutButton, CheckoutItem } from '../../widget/index.js';
-import { fakeProxy, innerButton, part, recordRedirects } from './helpers.js';
+import { buttonFor, fakeProxy, innerButton, part, recordRedirects } from './helpers.js';
 
 describe('<checkout-button>', () => {
   it('when the script is loaded, defines both elements', () => {
@@ -102,7 +102,7 @@ describe('<checkout-button>', () => {
   for (const key of ['Enter', 'Space']) {
     it(`when focused and ${key} is pressed, starts a checkout`, async () => {
       const proxy = fakeProxy();
-      const el = await fixture<CheckoutButton>(html`<checkout-button product="SKU-OK" endpoint=${proxy.endpoint}></checkout-button>`);
+      const el = await buttonFor('SKU-OK', proxy.endpoint);
       const redirects = recordRedirects(el);
       el.focus();
       const success = oneEvent(el, 'checkout-success');
@@ -114,7 +114,7 @@ describe('<checkout-button>', () => {
 
   it('passes an axe audit when idle, loading and showing an error', async () => {
     const proxy = fakeProxy();
-    const el = await fixture<CheckoutButton>(html`<checkout-button product="SKU-SLOW" endpoint=${proxy.endpoint}></checkout-button>`);
+    const el = await buttonFor('SKU-SLOW', proxy.endpoint);
     await expect(el).to.be.accessible();
 
     el.addEventListener('checkout-success', (event) => event.preventDefault());

@@ -1,10 +1,7 @@
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import '../../widget/index.js';
 import type { CheckoutButton, CheckoutErrorDetail } from '../../widget/index.js';
-import { fakeProxy, innerButton, part, recordRedirects } from './helpers.js';
-
-const buttonFor = (product: string, endpoint = fakeProxy().endpoint) =>
-  fixture<CheckoutButton>(html`<checkout-button product=${product} endpoint=${endpoint}></checkout-button>`);
+import { buttonFor, fakeProxy, innerButton, part, recordRedirects } from './helpers.js';
 
 /** Clicks the button and resolves with the `checkout-error` detail, once the button has re-rendered. */
 const failureOf = async (el: CheckoutButton): Promise<CheckoutErrorDetail> => {

@@ -1,7 +1,7 @@
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import '../../widget/index.js';
 import type { CheckoutButton } from '../../widget/index.js';
-import { fakeProxy, innerButton, part, recordRedirects } from './helpers.js';
+import { buttonFor, fakeProxy, innerButton, part, recordRedirects } from './helpers.js';
 
 describe('<checkout-button> request', () => {
   it('when clicked, fires checkout-start with the request, then posts exactly that body', async () => {
@@ -21,7 +21,7 @@ describe('<checkout-button> request', () => {
 
   it('when a checkout-start listener adjusts the request, sends the adjusted body', async () => {
     const proxy = fakeProxy();
-    const el = await fixture<CheckoutButton>(html`<checkout-button product="SKU-OK" endpoint=${proxy.endpoint}></checkout-button>`);
+    const el = await buttonFor('SKU-OK', proxy.endpoint);
     recordRedirects(el);
     el.addEventListener('checkout-start', (event) => (event.detail.request.title = 'Order #1042'));
     await el.checkout();
@@ -30,7 +30,7 @@ describe('<checkout-button> request', () => {
 
   it('when checkout-start is prevented, sends nothing and stays idle', async () => {
     const proxy = fakeProxy();
-    const el = await fixture<CheckoutButton>(html`<checkout-button product="SKU-OK" endpoint=${proxy.endpoint}></checkout-button>`);
+    const el = await buttonFor('SKU-OK', proxy.endpoint);
     el.addEventListener('checkout-start', (event) => event.preventDefault());
     await el.checkout();
     expect(el.loading).to.equal(false);
@@ -39,7 +39,7 @@ describe('<checkout-button> request', () => {
 
   it('when clicked twice while busy, sends one request and shows the busy state', async () => {
     const proxy = fakeProxy();
-    const el = await fixture<CheckoutButton>(html`<checkout-button product="SKU-SLOW" endpoint=${proxy.endpoint}></checkout-button>`);
+    const el = await buttonFor('SKU-SLOW', proxy.endpoint);
     const redirects = recordRedirects(el);
     const success = oneEvent(el, 'checkout-success');
     innerButton(el).click();
@@ -115,7 +115,7 @@ describe('<checkout-button> request', () => {
   it('posts JSON without the page\'s cookies', async () => {
     const proxy = fakeProxy();
     document.cookie = 'shop_session=secret; path=/';
-    const el = await fixture<CheckoutButton>(html`<checkout-button product="SKU-OK" endpoint=${proxy.endpoint}></checkout-button>`);
+    const el = await buttonFor('SKU-OK', proxy.endpoint);
     recordRedirects(el);
     await el.checkout();
     document.cookie = 'shop_session=; path=/; max-age=0';

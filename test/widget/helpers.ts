@@ -1,3 +1,4 @@
+import { fixture, html } from '@open-wc/testing';
 import type { CheckoutButton } from '../../widget/index.js';
 import type { CheckoutRequest } from '../../server/schemas.js';
 
@@ -21,6 +22,10 @@ export const fakeProxy = (): FakeProxySession => {
   const received = async () => (await fetch(`${endpoint}/requests`)).json() as Promise<ReceivedRequest[]>;
   return { endpoint, received, requests: async () => (await received()).map(({ body }) => body) };
 };
+
+/** A button for one product, posting to `endpoint` (a fresh fake proxy session by default). */
+export const buttonFor = (product: string, endpoint = fakeProxy().endpoint) =>
+  fixture<CheckoutButton>(html`<checkout-button product=${product} endpoint=${endpoint}></checkout-button>`);
 
 export const part = (element: CheckoutButton, name: 'button' | 'spinner' | 'error'): HTMLElement | null =>
   element.shadowRoot!.querySelector<HTMLElement>(`[part="${name}"]`);
