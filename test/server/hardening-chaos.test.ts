@@ -12,10 +12,9 @@ import { after, before, describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { signCustomerToken } from '../../server/customer-token.js';
 import type { ProblemCode } from '../../server/problems.js';
-import { PAGOU_TEST_KEY } from './fake-pagou.js';
-import { lagoCustomer, lagoCustomerIdOf, lagoEnv, TOKEN_SECRET } from './fake-lago.js';
-import { answerOf, assertWellFormedProblem, listen } from './hardening-support.js';
-import { sendJson, startFakeUpstream, testApp, type FakeUpstream, type LogCapture } from './support.js';
+import { lagoCustomer, lagoCustomerIdOf, TOKEN_SECRET } from './fake-lago.js';
+import { answerOf, assertWellFormedProblem, listenInFrontOf } from './hardening-support.js';
+import { sendJson, startFakeUpstream, type FakeUpstream, type LogCapture } from './support.js';
 
 // Long enough that a loaded CI machine still inflates the gzip bomb's first megabyte in time,
 // short enough that the hangs keep the file quick.
@@ -169,12 +168,7 @@ before(async () => {
     const success = json({ customer: lagoCustomer(customerId, { checkout_url: `https://checkout.stripe.com/c/${customerId}` }) });
     planFor(Number(customerId.replace('chaos-', ''))).fault.answer(res, success, 200);
   });
-  const built = testApp({
-    PAGOU_API_KEY: PAGOU_TEST_KEY, PAGOU_API_URL: pagou.url, ...lagoEnv(lago),
-    UPSTREAM_TIMEOUT_MS: String(UPSTREAM_TIMEOUT_MS), RATE_LIMIT_PER_MINUTE: '1000000',
-  });
-  logs = built.logs;
-  proxy = await listen(built.app);
+  ({ logs, ...proxy } = await listenInFrontOf(pagou, lago, { UPSTREAM_TIMEOUT_MS: String(UPSTREAM_TIMEOUT_MS), RATE_LIMIT_PER_MINUTE: '1000000' }));
 });
 
 after(async () => {

@@ -13,10 +13,10 @@ import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
 import { signCustomerToken } from '../../server/customer-token.js';
-import { created, PAGOU_TEST_KEY, startFakePagou, type FakePagou } from './fake-pagou.js';
-import { lagoEnv, lagoReplies, startFakeLago, TOKEN_SECRET } from './fake-lago.js';
-import { answerOf, assertWellFormedProblem, listen, type Answer } from './hardening-support.js';
-import { fixtureCatalog, testApp, type FakeUpstream, type LogCapture } from './support.js';
+import { created, startFakePagou, type FakePagou } from './fake-pagou.js';
+import { lagoReplies, startFakeLago, TOKEN_SECRET } from './fake-lago.js';
+import { answerOf, assertWellFormedProblem, listenInFrontOf, type Answer } from './hardening-support.js';
+import { fixtureCatalog, type FakeUpstream, type LogCapture } from './support.js';
 
 /** The fixture catalog's names and prices, read as plain JSON: the expectation, not the proxy's parse. */
 const catalogPrices: Record<string, { name: string; price: number }> = Object.fromEntries(
@@ -36,12 +36,9 @@ const prototypeNames = Object.getOwnPropertyNames(Object.prototype).sort();
 before(async () => {
   pagou = await startFakePagou(created('https://pay.example/c/property'));
   lago = await startFakeLago(lagoReplies.checkoutUrl);
-  const built = testApp({
-    PAGOU_API_KEY: PAGOU_TEST_KEY, PAGOU_API_URL: pagou.url, ...lagoEnv(lago),
+  ({ logs, ...proxy } = await listenInFrontOf(pagou, lago, {
     AMOUNT_MIN: String(AMOUNT_MIN), AMOUNT_MAX: String(AMOUNT_MAX), RATE_LIMIT_PER_MINUTE: '1000000',
-  });
-  logs = built.logs;
-  proxy = await listen(built.app);
+  }));
   validToken = await signCustomerToken('cus_property', { secret: TOKEN_SECRET });
 });
 

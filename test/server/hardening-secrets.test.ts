@@ -11,9 +11,9 @@ import { SignJWT } from 'jose';
 import { loadConfig } from '../../server/config.js';
 import { signCustomerToken } from '../../server/customer-token.js';
 import { PAGOU_TEST_KEY } from './fake-pagou.js';
-import { LAGO_API_KEY, lagoCustomer, lagoCustomerIdOf, lagoEnv, TOKEN_SECRET } from './fake-lago.js';
-import { answerOf, listen, type Answer } from './hardening-support.js';
-import { fixtureCatalog, sendJson, startFakeUpstream, testApp, type FakeUpstream, type LogCapture } from './support.js';
+import { LAGO_API_KEY, lagoCustomer, lagoCustomerIdOf, TOKEN_SECRET } from './fake-lago.js';
+import { answerOf, listenInFrontOf, type Answer } from './hardening-support.js';
+import { fixtureCatalog, sendJson, startFakeUpstream, type FakeUpstream, type LogCapture } from './support.js';
 
 const secrets = [PAGOU_TEST_KEY, LAGO_API_KEY, TOKEN_SECRET];
 const forms = secrets.flatMap((secret) => [
@@ -77,12 +77,9 @@ before(async () => {
     const customerId = lagoCustomerIdOf(request.url)!;
     lagoScenarios[customerId]!(res, { customer: lagoCustomer(customerId) }, 200);
   });
-  const built = testApp({
-    PAGOU_API_KEY: PAGOU_TEST_KEY, PAGOU_API_URL: pagou.url, ...lagoEnv(lago),
+  ({ logs, ...proxy } = await listenInFrontOf(pagou, lago, {
     ALLOWED_ORIGINS: 'https://shop.example', UPSTREAM_TIMEOUT_MS: '300', RATE_LIMIT_PER_MINUTE: '1000',
-  });
-  logs = built.logs;
-  proxy = await listen(built.app);
+  }));
 });
 
 after(async () => {
@@ -160,8 +157,7 @@ describe('secrets never leave the proxy', { timeout: 30_000 }, () => {
   });
 
   it('when a client passes the rate limit, the 429 carries no secret', async () => {
-    const { app, logs: limitedLogs } = testApp({ PAGOU_API_KEY: PAGOU_TEST_KEY, PAGOU_API_URL: pagou.url, ...lagoEnv(lago), RATE_LIMIT_PER_MINUTE: '1' });
-    const limited = await listen(app);
+    const { logs: limitedLogs, ...limited } = await listenInFrontOf(pagou, lago, { RATE_LIMIT_PER_MINUTE: '1' });
     try {
       const post = () => fetch(`${limited.url}/api/checkout`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"items":[{"product":"SKU-B"}],"title":"ok"}' });
       assert.equal((await post()).status, 201);

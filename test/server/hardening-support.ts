@@ -4,6 +4,9 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
 import { problemType, problemTypes, type Problem } from '../../server/problems.js';
+import { lagoEnv } from './fake-lago.js';
+import { PAGOU_TEST_KEY } from './fake-pagou.js';
+import { testApp, type FakeUpstream } from './support.js';
 
 /**
  * An app on a loopback port, for tests that send many requests (a real socket is several times
@@ -20,6 +23,12 @@ export async function listen(app: Express): Promise<{ url: string; close(): Prom
       await once(server, 'close');
     },
   };
+}
+
+/** The proxy on a loopback port in front of a fake Pagou and a fake Lago, with `env` on top. */
+export async function listenInFrontOf(pagou: FakeUpstream, lago: FakeUpstream, env: Record<string, string>) {
+  const { app, logs } = testApp({ PAGOU_API_KEY: PAGOU_TEST_KEY, PAGOU_API_URL: pagou.url, ...lagoEnv(lago), ...env });
+  return { logs, ...(await listen(app)) };
 }
 
 export interface Answer {
