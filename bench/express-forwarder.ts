@@ -4,8 +4,9 @@
  * Express 5; the bench measures it beside the bare forwarder to show how much of the throughput
  * budget the framework alone takes. Runs in its own process (see run.ts).
  */
-import express from 'express';
+
 import type { AddressInfo } from 'node:net';
+import express from 'express';
 import { createCheckoutLink } from './forward.js';
 
 const app = express();

@@ -19,15 +19,19 @@ const upstreamHeaders = {
 /** The upstream POST, as the proxy sends it: node:http on Node's keep-alive global agent. */
 export function createCheckoutLink(): Promise<string> {
   return new Promise((resolve, reject) => {
-    const upstreamRequest = request(upstream, { method: 'POST', headers: upstreamHeaders, signal: AbortSignal.timeout(10_000) }, async (response) => {
-      const chunks: Buffer[] = [];
-      try {
-        for await (const chunk of response) chunks.push(chunk as Buffer);
-        resolve((JSON.parse(Buffer.concat(chunks).toString('utf8')) as { data: { url: string } }).data.url);
-      } catch (error) {
-        reject(error);
-      }
-    });
+    const upstreamRequest = request(
+      upstream,
+      { method: 'POST', headers: upstreamHeaders, signal: AbortSignal.timeout(10_000) },
+      async (response) => {
+        const chunks: Buffer[] = [];
+        try {
+          for await (const chunk of response) chunks.push(chunk as Buffer);
+          resolve((JSON.parse(Buffer.concat(chunks).toString('utf8')) as { data: { url: string } }).data.url);
+        } catch (error) {
+          reject(error);
+        }
+      },
+    );
     upstreamRequest.once('error', reject);
     upstreamRequest.end(upstreamBody);
   });

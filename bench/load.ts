@@ -32,15 +32,18 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const latencies: number[] = [];
   let unexpected = 0;
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
-    const instance = autocannon({
-      url: options.url,
-      method: options.method ?? 'GET',
-      headers: options.headers,
-      body: options.body,
-      connections: options.connections,
-      duration: options.durationSeconds,
-      timeout: 10,
-    }, (error, result) => (error ? reject(error) : resolve(result)));
+    const instance = autocannon(
+      {
+        url: options.url,
+        method: options.method ?? 'GET',
+        headers: options.headers,
+        body: options.body,
+        connections: options.connections,
+        duration: options.durationSeconds,
+        timeout: 10,
+      },
+      (error, result) => (error ? reject(error) : resolve(result)),
+    );
     instance.on('response', (_client, status, _bytes, milliseconds) => {
       if (status === options.expectStatus) latencies.push(milliseconds);
       else unexpected += 1;

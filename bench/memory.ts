@@ -2,7 +2,7 @@
  * Memory: the proxy's resident set size idle, then sampled every second through a long run at
  * high concurrency. Growth shows as the last window's average above the first window's.
  */
-import { type LoadResult, runLoad, type LoadOptions } from './load.js';
+import { type LoadOptions, type LoadResult, runLoad } from './load.js';
 import { rssBytes, sleep } from './processes.js';
 
 export interface MemoryResult {

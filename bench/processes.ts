@@ -29,7 +29,10 @@ export async function freePort(): Promise<number> {
 }
 
 /** Spawns a Node process and tracks it, so it is killed if the bench dies first. */
-export function spawnNode(args: string[], options: { env: Record<string, string>; stdout?: number | 'ignore' | 'inherit'; ipc?: boolean }): ChildProcess {
+export function spawnNode(
+  args: string[],
+  options: { env: Record<string, string>; stdout?: number | 'ignore' | 'inherit'; ipc?: boolean },
+): ChildProcess {
   const child = spawn(process.execPath, args, {
     env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...options.env },
     // A scratch directory, so no `.env` file in the checkout leaks into a measured process.
@@ -63,7 +66,10 @@ export interface HelperServer {
  * process. The script listens on an ephemeral loopback port and reports it over IPC.
  */
 export async function startHelper(script: string, env: Record<string, string>): Promise<HelperServer> {
-  const child = spawnNode(['--import', tsxLoader, `${benchDirectory}${script}`], { env: { NODE_ENV: 'production', ...env }, ipc: true });
+  const child = spawnNode(['--import', tsxLoader, `${benchDirectory}${script}`], {
+    env: { NODE_ENV: 'production', ...env },
+    ipc: true,
+  });
   const port = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${script} did not start within 10 s`)), 10_000);
     child.once('message', (message) => {

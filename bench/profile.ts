@@ -63,13 +63,17 @@ export function summarize(profile: Profile, top = 25): string {
     if (node.hitCount === 0) continue;
     let where = owner(node.callFrame.url, node.callFrame.functionName);
     for (let frame = parents.get(node.id); isCore(where) && frame; frame = parents.get(frame.id)) {
-      if (!isCore(owner(frame.callFrame.url, frame.callFrame.functionName))) where = owner(frame.callFrame.url, frame.callFrame.functionName);
+      if (!isCore(owner(frame.callFrame.url, frame.callFrame.functionName)))
+        where = owner(frame.callFrame.url, frame.callFrame.functionName);
     }
     attributed.set(where, (attributed.get(where) ?? 0) + node.hitCount);
   }
   const rows = (map: Map<string, number>) =>
-    [...map].sort((a, b) => b[1] - a[1]).slice(0, top)
-      .map(([name, hits]) => `${((100 * hits) / total).toFixed(1).padStart(6)} %  ${name}`).join('\n');
+    [...map]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, top)
+      .map(([name, hits]) => `${((100 * hits) / total).toFixed(1).padStart(6)} %  ${name}`)
+      .join('\n');
   return `Self time by owner (${total} samples)\n${rows(byOwner)}\n\nSelf time with Node core work attributed to its caller\n${rows(attributed)}\n\nSelf time by function\n${rows(byFunction)}`;
 }
 

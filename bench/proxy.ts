@@ -1,19 +1,22 @@
 /**
  * The real proxy as a child process, exactly as `npm start` runs it (`node <flags>
- * dist/server/index.js`, the flags read from package.json), configured by environment variables
+ * dist/server/cli/index.js`, the flags read from package.json), configured by environment variables
  * only, logging at `info` (the production default) into a file, since a file is where a
  * production log goes and writing it is part of the cost.
  */
-import { closeSync, openSync, readFileSync } from 'node:fs';
+
 import type { ChildProcess } from 'node:child_process';
+import { closeSync, openSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { freePort, sleep, spawnNode, stopChild } from './processes.js';
 
-export const proxyEntry = fileURLToPath(new URL('../dist/server/index.js', import.meta.url));
+export const proxyEntry = fileURLToPath(new URL('../dist/server/cli/index.js', import.meta.url));
 
 /** The node flags of package.json's `start` script, so the bench measures the proxy as operators run it. */
 export const startNodeFlags: string[] = (() => {
-  const { scripts } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { scripts: { start: string } };
+  const { scripts } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+    scripts: { start: string };
+  };
   const flags = /^node ((?:--\S+ )*)dist\/server\/index\.js$/.exec(scripts.start)?.[1];
   if (flags === undefined) throw new Error(`cannot read node flags from the start script "${scripts.start}"`);
   return flags.split(' ').filter(Boolean);
@@ -56,7 +59,8 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
   const proxy = await spawnProxy(options);
   const deadline = Date.now() + 10_000;
   while (Date.now() < deadline) {
-    if (proxy.child.exitCode !== null) throw new Error(`the proxy exited with ${proxy.child.exitCode}; see ${options.logFile}`);
+    if (proxy.child.exitCode !== null)
+      throw new Error(`the proxy exited with ${proxy.child.exitCode}; see ${options.logFile}`);
     try {
       if ((await fetch(`${proxy.url}/healthz`)).ok) return proxy;
     } catch {

@@ -15,12 +15,12 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseCatalog } from '../server/catalog.js';
-import { demoCatalogPath } from '../server/paths.js';
-import { priceCheckout } from '../server/pricing.js';
-import { checkoutRequest } from '../server/schemas.js';
-import { checkoutBody, checkoutLoad, combine, runLoad, type LoadOptions, type LoadResult } from './load.js';
-import { measureMemory, type MemoryResult } from './memory.js';
+import { parseCatalog } from '../server/checkout/catalog.js';
+import { priceCheckout } from '../server/checkout/pricing.js';
+import { checkoutRequest } from '../server/http/schemas.js';
+import { demoCatalogPath } from '../server/lib/paths.js';
+import { checkoutBody, checkoutLoad, combine, type LoadOptions, type LoadResult, runLoad } from './load.js';
+import { type MemoryResult, measureMemory } from './memory.js';
 import { cpuMilliseconds, startHelper } from './processes.js';
 import { proxyEntry, startNodeFlags, startProxy } from './proxy.js';
 import { formatTable, mb, ms, perSecond, type Row } from './report.js';
@@ -57,7 +57,10 @@ async function measure(pid: number, load: LoadOptions): Promise<Run> {
   return { result, serverCpuMicroseconds: (1000 * (cpuMilliseconds(pid) - before)) / result.requests };
 }
 
-const summary = ({ result, serverCpuMicroseconds }: Run): Measured => ({ load: withoutLatencies(result), serverCpuMicroseconds });
+const summary = ({ result, serverCpuMicroseconds }: Run): Measured => ({
+  load: withoutLatencies(result),
+  serverCpuMicroseconds,
+});
 
 interface Contender {
   pid: number;
@@ -68,8 +71,15 @@ interface Contender {
  * Servers under the same load, each measured for half the duration in turn, then again in reverse
  * order (A B C C B A), so drift in the machine's load weighs on all alike.
  */
-async function compare<Name extends string>(servers: Record<Name, Contender>, connections: number): Promise<Record<Name, Measured>> {
-  const loadFor = (url: string): LoadOptions => ({ ...checkoutLoad(url), connections, durationSeconds: plan.loadSeconds / 2 });
+async function compare<Name extends string>(
+  servers: Record<Name, Contender>,
+  connections: number,
+): Promise<Record<Name, Measured>> {
+  const loadFor = (url: string): LoadOptions => ({
+    ...checkoutLoad(url),
+    connections,
+    durationSeconds: plan.loadSeconds / 2,
+  });
   const names = Object.keys(servers) as Name[];
   for (const name of names) await runLoad({ ...loadFor(servers[name].url), durationSeconds: plan.warmupSeconds });
   const halves = new Map<Name, Run[]>(names.map((name) => [name, []]));
@@ -118,11 +128,21 @@ async function main(): Promise<void> {
     const at1 = await compare({ bare, proxy }, 1);
 
     console.error('middleware cost: sandbox checkout and /healthz …');
-    const layerLoad = (url: string, extra: Partial<LoadOptions> = {}): LoadOptions =>
-      ({ ...checkoutLoad(url), connections: 50, durationSeconds: plan.loadSeconds, ...extra });
+    const layerLoad = (url: string, extra: Partial<LoadOptions> = {}): LoadOptions => ({
+      ...checkoutLoad(url),
+      connections: 50,
+      durationSeconds: plan.loadSeconds,
+      ...extra,
+    });
     await runLoad({ ...layerLoad(sandbox.url), durationSeconds: plan.warmupSeconds });
     const sandboxCheckout = summary(await measure(sandbox.pid, layerLoad(sandbox.url)));
-    const healthLoad = layerLoad(proxy.url, { url: `${proxy.url}/healthz`, method: 'GET', body: undefined, headers: {}, expectStatus: 200 });
+    const healthLoad = layerLoad(proxy.url, {
+      url: `${proxy.url}/healthz`,
+      method: 'GET',
+      body: undefined,
+      headers: {},
+      expectStatus: 200,
+    });
     await runLoad({ ...healthLoad, durationSeconds: plan.warmupSeconds });
     const health = summary(await measure(proxy.pid, healthLoad));
     await runLoad({ ...layerLoad(unflaggedProxy.url), durationSeconds: plan.warmupSeconds });
@@ -133,7 +153,11 @@ async function main(): Promise<void> {
       console.error(`memory: ${plan.memorySeconds} s at 200 connections with node flags "${nodeFlags.join(' ')}" …`);
       const fresh = await startProxy({ env: pagouEnv, logFile: logFile('memory'), nodeFlags });
       cleanups.push(fresh.stop);
-      const result = await measureMemory(fresh.pid, { ...checkoutLoad(fresh.url), connections: 200, durationSeconds: plan.memorySeconds }, plan.windowSeconds);
+      const result = await measureMemory(
+        fresh.pid,
+        { ...checkoutLoad(fresh.url), connections: 200, durationSeconds: plan.memorySeconds },
+        plan.windowSeconds,
+      );
       await cleanups.pop()!();
       return result;
     };
@@ -141,22 +165,39 @@ async function main(): Promise<void> {
     const unflaggedMemory = await memoryRun([]);
 
     console.error(`start-up: ${plan.starts} cold starts …`);
-    const startup = await measureStartup({ env: pagouEnv, logFile: logFile('startup'), runs: plan.starts, body: JSON.stringify(checkoutBody) });
+    const startup = await measureStartup({
+      env: pagouEnv,
+      logFile: logFile('startup'),
+      runs: plan.starts,
+      body: JSON.stringify(checkoutBody),
+    });
 
     let widget: Awaited<ReturnType<typeof measureWidget>> | undefined;
     if (existsSync(widgetBundle)) {
       console.error('widget: size, render and click in Chromium …');
       const storefront = await startStorefront();
       cleanups.push(storefront.close);
-      const checkoutPages = await startHelper('fake-pagou-fast.ts', { CHECKOUT_URL_BASE: `${storefront.url}/checkout` });
+      const checkoutPages = await startHelper('fake-pagou-fast.ts', {
+        CHECKOUT_URL_BASE: `${storefront.url}/checkout`,
+      });
       cleanups.push(checkoutPages.stop);
       const widgetProxy = await startProxy({
-        env: { PAGOU_API_KEY: 'bench-key', PAGOU_API_URL: checkoutPages.url, ALLOWED_ORIGINS: storefront.url, ...rateLimitOff },
+        env: {
+          PAGOU_API_KEY: 'bench-key',
+          PAGOU_API_URL: checkoutPages.url,
+          ALLOWED_ORIGINS: storefront.url,
+          ...rateLimitOff,
+        },
         logFile: logFile('widget'),
       });
       cleanups.push(widgetProxy.stop);
       storefront.setProxy(widgetProxy.url, checkoutBody.items[0]!.product);
-      widget = await measureWidget({ proxyUrl: widgetProxy.url, storefrontUrl: storefront.url, renders: plan.renders, clicks: plan.clicks });
+      widget = await measureWidget({
+        proxyUrl: widgetProxy.url,
+        storefrontUrl: storefront.url,
+        renders: plan.renders,
+        clicks: plan.clicks,
+      });
     } else {
       console.error(`widget: skipped, ${widgetBundle} is not built`);
     }
@@ -171,11 +212,24 @@ async function main(): Promise<void> {
         { section, name: 'idle, after start', value: mb(result.idleMb) },
         { section: '', name: `first ${plan.windowSeconds} s average`, value: mb(result.firstWindowMb) },
         {
-          section: '', name: `last ${plan.windowSeconds} s average`, value: `${mb(result.lastWindowMb)} (${growth >= 0 ? '+' : ''}${(100 * growth).toFixed(1)} %)`,
-          target: judged ? { text: `≤ +${100 * targets.rssGrowth} % (no growth)`, met: growth <= targets.rssGrowth } : undefined,
+          section: '',
+          name: `last ${plan.windowSeconds} s average`,
+          value: `${mb(result.lastWindowMb)} (${growth >= 0 ? '+' : ''}${(100 * growth).toFixed(1)} %)`,
+          target: judged
+            ? { text: `≤ +${100 * targets.rssGrowth} % (no growth)`, met: growth <= targets.rssGrowth }
+            : undefined,
         },
-        { section: '', name: 'peak', value: mb(result.maxMb), target: judged ? { text: `≤ ${targets.rssMb} MB`, met: result.maxMb <= targets.rssMb } : undefined },
-        { section: '', name: 'throughput during the run', value: `${perSecond(result.load.requestsPerSecond)}  p99 ${ms(result.load.p99Ms)}` },
+        {
+          section: '',
+          name: 'peak',
+          value: mb(result.maxMb),
+          target: judged ? { text: `≤ ${targets.rssMb} MB`, met: result.maxMb <= targets.rssMb } : undefined,
+        },
+        {
+          section: '',
+          name: 'throughput during the run',
+          value: `${perSecond(result.load.requestsPerSecond)}  p99 ${ms(result.load.p99Ms)}`,
+        },
       ];
     };
     const cpu = (measured: Measured) => `${Math.round(measured.serverCpuMicroseconds)} µs CPU/req`;
@@ -183,62 +237,158 @@ async function main(): Promise<void> {
       `${perSecond(measured.load.requestsPerSecond)}  p50 ${ms(measured.load.p50Ms)}  p99 ${ms(measured.load.p99Ms)}  ${cpu(measured)}`;
 
     const rows: Row[] = [
-      { section: 'Proxy overhead, POST /api/checkout (Pagou → fake Pagou answering at once)', name: 'bare node:http forwarder, 50 connections', value: line(at50.bare) },
+      {
+        section: 'Proxy overhead, POST /api/checkout (Pagou → fake Pagou answering at once)',
+        name: 'bare node:http forwarder, 50 connections',
+        value: line(at50.bare),
+      },
       { section: '', name: 'proxy, 50 connections', value: line(at50.proxy) },
       {
-        section: '', name: 'throughput proxy / bare, 50 connections', value: `${throughputRatio.toFixed(2)}×`,
+        section: '',
+        name: 'throughput proxy / bare, 50 connections',
+        value: `${throughputRatio.toFixed(2)}×`,
         target: { text: `≥ ${targets.throughputRatio}×`, met: throughputRatio >= targets.throughputRatio },
       },
-      { section: '', name: 'Express 5 forwarder (one route, express.json(), nothing else), 50 connections', value: line(at50.expressFloor) },
-      { section: '', name: 'throughput Express 5 forwarder / bare, 50 connections (any Express proxy\'s ceiling)', value: `${expressFloorRatio.toFixed(2)}×` },
-      { section: '', name: 'p50 proxy − bare, 50 connections (queueing)', value: ms(at50.proxy.load.p50Ms - at50.bare.load.p50Ms) },
+      {
+        section: '',
+        name: 'Express 5 forwarder (one route, express.json(), nothing else), 50 connections',
+        value: line(at50.expressFloor),
+      },
+      {
+        section: '',
+        name: "throughput Express 5 forwarder / bare, 50 connections (any Express proxy's ceiling)",
+        value: `${expressFloorRatio.toFixed(2)}×`,
+      },
+      {
+        section: '',
+        name: 'p50 proxy − bare, 50 connections (queueing)',
+        value: ms(at50.proxy.load.p50Ms - at50.bare.load.p50Ms),
+      },
       { section: '', name: 'bare node:http forwarder, 1 connection', value: line(at1.bare) },
       { section: '', name: 'proxy, 1 connection', value: line(at1.proxy) },
       {
-        section: '', name: 'added p50 latency, 1 connection', value: ms(addedP50),
+        section: '',
+        name: 'added p50 latency, 1 connection',
+        value: ms(addedP50),
         target: { text: `≤ ${targets.addedP50Ms} ms`, met: addedP50 <= targets.addedP50Ms },
       },
-      { section: 'Middleware cost, 50 connections', name: 'GET /healthz (logging, helmet, routing)', value: line(health) },
-      { section: '', name: 'POST /api/checkout, sandbox (+ rate limit, CORS, body, zod, pricing)', value: line(sandboxCheckout) },
+      {
+        section: 'Middleware cost, 50 connections',
+        name: 'GET /healthz (logging, helmet, routing)',
+        value: line(health),
+      },
+      {
+        section: '',
+        name: 'POST /api/checkout, sandbox (+ rate limit, CORS, body, zod, pricing)',
+        value: line(sandboxCheckout),
+      },
       { section: '', name: 'POST /api/checkout, Pagou (+ the upstream call)', value: line(at50.proxy) },
       { section: '', name: 'bare forwarder (the upstream call alone)', value: line(at50.bare) },
-      { section: '', name: 'POST /api/checkout, Pagou, without the start script\'s V8 flags', value: line(unflaggedCheckout) },
-      ...memoryRows(`Memory (RSS), ${plan.memorySeconds} s of POST /api/checkout at 200 connections, as \`npm start\` runs it`, memory, true),
-      ...memoryRows('Memory, the same without the start script\'s V8 flags (V8\'s default heap sizing)', unflaggedMemory, false),
       {
-        section: 'Start-up', name: `spawn → first 201, median of ${plan.starts}`, value: ms(startup.medianMs),
+        section: '',
+        name: "POST /api/checkout, Pagou, without the start script's V8 flags",
+        value: line(unflaggedCheckout),
+      },
+      ...memoryRows(
+        `Memory (RSS), ${plan.memorySeconds} s of POST /api/checkout at 200 connections, as \`npm start\` runs it`,
+        memory,
+        true,
+      ),
+      ...memoryRows(
+        "Memory, the same without the start script's V8 flags (V8's default heap sizing)",
+        unflaggedMemory,
+        false,
+      ),
+      {
+        section: 'Start-up',
+        name: `spawn → first 201, median of ${plan.starts}`,
+        value: ms(startup.medianMs),
         target: { text: `≤ ${targets.startupMs} ms`, met: startup.medianMs <= targets.startupMs },
       },
     ];
     if (widget) {
       rows.push(
-        { section: 'Widget (headless Chromium)', name: 'GET /checkout-button.js, gzip', value: `${(widget.gzipBytes / 1024).toFixed(1)} kB (${(widget.plainBytes / 1024).toFixed(1)} kB plain)` },
-        { section: '', name: `navigation → rendered button, p50 of ${plan.renders} cold loads`, value: ms(widget.renderMs.p50) },
+        {
+          section: 'Widget (headless Chromium)',
+          name: 'GET /checkout-button.js, gzip',
+          value: `${(widget.gzipBytes / 1024).toFixed(1)} kB (${(widget.plainBytes / 1024).toFixed(1)} kB plain)`,
+        },
+        {
+          section: '',
+          name: `navigation → rendered button, p50 of ${plan.renders} cold loads`,
+          value: ms(widget.renderMs.p50),
+        },
         { section: '', name: 'click → checkout navigation, first click (cold)', value: ms(widget.clickMs.first) },
         {
-          section: '', name: `click → checkout navigation, p50 of ${plan.clicks - 1} warm clicks`, value: `${ms(widget.clickMs.p50)} (p90 ${ms(widget.clickMs.p90)})`,
+          section: '',
+          name: `click → checkout navigation, p50 of ${plan.clicks - 1} warm clicks`,
+          value: `${ms(widget.clickMs.p50)} (p90 ${ms(widget.clickMs.p90)})`,
           target: { text: `≤ ${targets.clickP50Ms} ms`, met: widget.clickMs.p50 <= targets.clickP50Ms },
         },
       );
     }
-    const unexpected = [at50.bare, at50.proxy, at50.expressFloor, at1.bare, at1.proxy, health, sandboxCheckout, unflaggedCheckout].reduce((sum, measured) => sum + measured.load.unexpected, 0)
-      + memory.load.unexpected + unflaggedMemory.load.unexpected;
-    rows.push({ section: 'Sanity', name: 'answers with an unexpected status, errors or timeouts', value: String(unexpected), target: { text: '0', met: unexpected === 0 } });
+    const unexpected =
+      [
+        at50.bare,
+        at50.proxy,
+        at50.expressFloor,
+        at1.bare,
+        at1.proxy,
+        health,
+        sandboxCheckout,
+        unflaggedCheckout,
+      ].reduce((sum, measured) => sum + measured.load.unexpected, 0) +
+      memory.load.unexpected +
+      unflaggedMemory.load.unexpected;
+    rows.push({
+      section: 'Sanity',
+      name: 'answers with an unexpected status, errors or timeouts',
+      value: String(unexpected),
+      target: { text: '0', met: unexpected === 0 },
+    });
 
     const loadAfter = loadavg();
     const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, load average ${loadBefore[0]!.toFixed(2)} before, ${loadAfter[0]!.toFixed(2)} after`;
-    console.log(`checkout-button bench — ${startedAt.toISOString()}${quick ? ' — BENCH_QUICK (not for publication)' : ''}\n${machine}`);
+    console.log(
+      `checkout-button bench — ${startedAt.toISOString()}${quick ? ' — BENCH_QUICK (not for publication)' : ''}\n${machine}`,
+    );
     console.log(formatTable(rows));
 
-    writeFileSync(resultsPath, `${JSON.stringify({
-      startedAt: startedAt.toISOString(), quick, machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version, loadBefore, loadAfter },
-      topology: 'autocannon in the bench process; the server under test and a fake Pagou each in their own process; all on 127.0.0.1',
-      plan, targets,
-      overhead: { connections50: at50, connections1: at1, throughputRatio, expressFloorRatio, addedP50Ms: addedP50 },
-      middleware: { health, sandboxCheckout, pagouCheckout: at50.proxy, bare: at50.bare, pagouCheckoutWithoutNodeFlags: unflaggedCheckout },
-      memory: { nodeFlags: startNodeFlags, ...memory }, unflaggedMemory: { nodeFlags: [], ...unflaggedMemory }, startup, widget: widget ?? null,
-      rows,
-    }, null, 2)}\n`);
+    writeFileSync(
+      resultsPath,
+      `${JSON.stringify(
+        {
+          startedAt: startedAt.toISOString(),
+          quick,
+          machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version, loadBefore, loadAfter },
+          topology:
+            'autocannon in the bench process; the server under test and a fake Pagou each in their own process; all on 127.0.0.1',
+          plan,
+          targets,
+          overhead: {
+            connections50: at50,
+            connections1: at1,
+            throughputRatio,
+            expressFloorRatio,
+            addedP50Ms: addedP50,
+          },
+          middleware: {
+            health,
+            sandboxCheckout,
+            pagouCheckout: at50.proxy,
+            bare: at50.bare,
+            pagouCheckoutWithoutNodeFlags: unflaggedCheckout,
+          },
+          memory: { nodeFlags: startNodeFlags, ...memory },
+          unflaggedMemory: { nodeFlags: [], ...unflaggedMemory },
+          startup,
+          widget: widget ?? null,
+          rows,
+        },
+        null,
+        2,
+      )}\n`,
+    );
     console.log(`\nWrote ${resultsPath}`);
   } finally {
     for (const stop of cleanups.reverse()) await stop();

@@ -1,11 +1,11 @@
 /**
- * Start-up: from spawning `node dist/server/index.js` to its first `201` for a checkout, polling
+ * Start-up: from spawning `node dist/server/cli/index.js` to its first `201` for a checkout, polling
  * every few milliseconds. The median of several cold starts, each a new process.
  */
 import { request } from 'node:http';
 import { percentile } from './load.js';
 import { sleep } from './processes.js';
-import { spawnProxy, type ProxyOptions } from './proxy.js';
+import { type ProxyOptions, spawnProxy } from './proxy.js';
 
 export interface StartupResult {
   runs: number;
@@ -28,16 +28,27 @@ export async function measureStartup(options: ProxyOptions & { runs: number; bod
       await proxy.stop();
     }
   }
-  return { runs: options.runs, medianMs: percentile([...runsMs].sort((a, b) => a - b), 0.5), runsMs };
+  return {
+    runs: options.runs,
+    medianMs: percentile(
+      [...runsMs].sort((a, b) => a - b),
+      0.5,
+    ),
+    runsMs,
+  };
 }
 
 /** One POST on a fresh connection; 0 while nothing listens yet. */
 function postStatus(url: string, body: string): Promise<number> {
   return new Promise((resolve) => {
-    const req = request(url, { method: 'POST', agent: false, headers: { 'content-type': 'application/json' }, timeout: 2_000 }, (res) => {
-      res.resume();
-      resolve(res.statusCode ?? 0);
-    });
+    const req = request(
+      url,
+      { method: 'POST', agent: false, headers: { 'content-type': 'application/json' }, timeout: 2_000 },
+      (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      },
+    );
     req.once('error', () => resolve(0));
     req.once('timeout', () => req.destroy());
     req.end(body);

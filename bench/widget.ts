@@ -20,8 +20,12 @@ export interface WidgetResult {
 }
 
 export const chromiumArgs = [
-  '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-  '--disable-sync', '--no-first-run',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
 ];
 
 const storefront = (proxyUrl: string, product: string) => `<!doctype html>
@@ -36,11 +40,21 @@ const storefront = (proxyUrl: string, product: string) => `<!doctype html>
 <body><checkout-button product="${product}">Buy</checkout-button></body></html>`;
 
 /** The storefront and the "hosted checkout" page it is sent to, on one loopback origin. */
-export async function startStorefront(): Promise<{ url: string; setProxy(url: string, product: string): void; close(): Promise<void> }> {
+export async function startStorefront(): Promise<{
+  url: string;
+  setProxy(url: string, product: string): void;
+  close(): Promise<void>;
+}> {
   let page = '';
   const server: Server = createServer((req, res) => {
-    if (req.url === '/') return void res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }).end(page);
-    if (req.url?.startsWith('/checkout/')) return void res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end('<!doctype html><title>Checkout</title><p>Hosted checkout</p>');
+    if (req.url === '/')
+      return void res
+        .writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' })
+        .end(page);
+    if (req.url?.startsWith('/checkout/'))
+      return void res
+        .writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
+        .end('<!doctype html><title>Checkout</title><p>Hosted checkout</p>');
     res.writeHead(404).end();
   });
   server.listen(0, '127.0.0.1');
@@ -60,8 +74,10 @@ export async function startStorefront(): Promise<{ url: string; setProxy(url: st
 function scriptBytes(proxyUrl: string, encoding: 'gzip' | 'identity'): Promise<number> {
   return new Promise((resolve, reject) => {
     const req = request(`${proxyUrl}/checkout-button.js`, { headers: { 'accept-encoding': encoding } }, (res) => {
-      if (res.statusCode !== 200) return reject(new Error(`GET /checkout-button.js answered ${res.statusCode}; is the widget built?`));
-      if (encoding === 'gzip' && res.headers['content-encoding'] !== 'gzip') return reject(new Error('the widget script was not served gzipped'));
+      if (res.statusCode !== 200)
+        return reject(new Error(`GET /checkout-button.js answered ${res.statusCode}; is the widget built?`));
+      if (encoding === 'gzip' && res.headers['content-encoding'] !== 'gzip')
+        return reject(new Error('the widget script was not served gzipped'));
       let bytes = 0;
       res.on('data', (chunk: Buffer) => (bytes += chunk.byteLength));
       res.once('end', () => resolve(bytes));
@@ -71,17 +87,32 @@ function scriptBytes(proxyUrl: string, encoding: 'gzip' | 'identity'): Promise<n
   });
 }
 
-export async function measureWidget(options: { proxyUrl: string; storefrontUrl: string; renders: number; clicks: number }): Promise<WidgetResult> {
+export async function measureWidget(options: {
+  proxyUrl: string;
+  storefrontUrl: string;
+  renders: number;
+  clicks: number;
+}): Promise<WidgetResult> {
   const gzipBytes = await scriptBytes(options.proxyUrl, 'gzip');
   const plainBytes = await scriptBytes(options.proxyUrl, 'identity');
-  const browser = await chromium.launch({ executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium', args: chromiumArgs, headless: true });
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
+    args: chromiumArgs,
+    headless: true,
+  });
   try {
     const renders: number[] = [];
     for (let run = 0; run < options.renders; run += 1) {
       const context = await browser.newContext();
       const page = await context.newPage();
       await page.goto(options.storefrontUrl);
-      renders.push(await page.waitForFunction(() => (window as unknown as { renderedAt?: number }).renderedAt, undefined, { timeout: 10_000 }).then((handle) => handle.jsonValue() as Promise<number>));
+      renders.push(
+        await page
+          .waitForFunction(() => (window as unknown as { renderedAt?: number }).renderedAt, undefined, {
+            timeout: 10_000,
+          })
+          .then((handle) => handle.jsonValue() as Promise<number>),
+      );
       await context.close();
     }
 
@@ -90,7 +121,9 @@ export async function measureWidget(options: { proxyUrl: string; storefrontUrl: 
     const page = await context.newPage();
     for (let run = 0; run < options.clicks; run += 1) {
       await page.goto(options.storefrontUrl);
-      await page.waitForFunction(() => (window as unknown as { renderedAt?: number }).renderedAt, undefined, { timeout: 10_000 });
+      await page.waitForFunction(() => (window as unknown as { renderedAt?: number }).renderedAt, undefined, {
+        timeout: 10_000,
+      });
       const clickedAt = await page.evaluate(() => {
         const at = performance.timeOrigin + performance.now();
         document.querySelector('checkout-button')!.shadowRoot!.querySelector('button')!.click();

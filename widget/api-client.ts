@@ -1,6 +1,6 @@
-import type { Problem, ProblemCode } from '../server/problems.js';
-import type { CheckoutRequest, CheckoutResponse } from '../server/schemas.js';
-import { isSafeCheckoutUrl } from '../server/safe-url.js';
+import type { CheckoutRequest, CheckoutResponse } from '../contract/checkout.js';
+import type { Problem, ProblemCode } from '../contract/problems.js';
+import { isSafeCheckoutUrl } from '../contract/safe-url.js';
 
 /** Failures found in the browser, where no problem document exists. */
 export type ClientErrorCode =
@@ -34,7 +34,11 @@ const readJson = (response: Response): Promise<Record<string, unknown> | undefin
   );
 
 /** POSTs `request` to `{endpoint}/api/checkout`; never throws, every failure is an outcome with a code. */
-export async function postCheckout(endpoint: string, request: CheckoutRequest, timeout: number): Promise<CheckoutOutcome> {
+export async function postCheckout(
+  endpoint: string,
+  request: CheckoutRequest,
+  timeout: number,
+): Promise<CheckoutOutcome> {
   try {
     const response = await fetch(`${endpoint.replace(/\/+$/, '')}/api/checkout`, {
       method: 'POST',

@@ -1,5 +1,5 @@
-import { LitElement, html, nothing } from 'lit';
-import type { CartLine, CheckoutRequest } from '../server/schemas.js';
+import { html, LitElement, nothing } from 'lit';
+import type { CartLine, CheckoutRequest } from '../contract/checkout.js';
 import { postCheckout, scriptOrigin } from './api-client.js';
 import { CHECKOUT_ITEM_TAG } from './checkout-item.js';
 import type { CheckoutEventDetails, CheckoutEventMap } from './events.js';
@@ -92,7 +92,7 @@ export class CheckoutButton extends LitElement {
   declare loading: boolean;
   /** The cart, for single-page apps; wins over `product` and `<checkout-item>` children. */
   declare items?: CartLine[];
-  private declare errorText: string;
+  declare private errorText: string;
 
   constructor() {
     super();
@@ -183,7 +183,11 @@ export class CheckoutButton extends LitElement {
     };
   }
 
-  private emit<T extends keyof CheckoutEventDetails>(type: T, detail: CheckoutEventDetails[T], cancelable = false): boolean {
+  private emit<T extends keyof CheckoutEventDetails>(
+    type: T,
+    detail: CheckoutEventDetails[T],
+    cancelable = false,
+  ): boolean {
     const event = new CustomEvent(type, { detail, bubbles: true, composed: true, cancelable });
     return this.dispatchEvent(event);
   }

@@ -1,5 +1,5 @@
-import { LitElement, css } from 'lit';
-import type { CartLine } from '../server/schemas.js';
+import { css, LitElement } from 'lit';
+import type { CartLine } from '../contract/checkout.js';
 
 export const CHECKOUT_ITEM_TAG = 'checkout-item';
 

@@ -1,5 +1,5 @@
-import type { Problem } from '../server/problems.js';
-import type { CheckoutRequest } from '../server/schemas.js';
+import type { CheckoutRequest } from '../contract/checkout.js';
+import type { Problem } from '../contract/problems.js';
 import type { CheckoutErrorCode } from './api-client.js';
 
 export interface CheckoutStartDetail {

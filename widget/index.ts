@@ -8,9 +8,9 @@ const define = (tag: string, element: CustomElementConstructor): void => {
 define(CHECKOUT_ITEM_TAG, CheckoutItem);
 define(CHECKOUT_BUTTON_TAG, CheckoutButton);
 
-export { CHECKOUT_BUTTON_TAG, CheckoutButton, CHECKOUT_ITEM_TAG, CheckoutItem };
+export type { CartLine, CheckoutRequest, CheckoutResponse } from '../contract/checkout.js';
+export type { Problem, ProblemCode } from '../contract/problems.js';
 export type { CheckoutErrorCode, ClientErrorCode } from './api-client.js';
 export type { CheckoutErrorDetail, CheckoutStartDetail, CheckoutSuccessDetail } from './events.js';
 export type { CheckoutButtonProps, CheckoutElementsJSX, CheckoutItemProps } from './jsx.js';
-export type { CartLine, CheckoutRequest, CheckoutResponse } from '../server/schemas.js';
-export type { Problem, ProblemCode } from '../server/problems.js';
+export { CHECKOUT_BUTTON_TAG, CHECKOUT_ITEM_TAG, CheckoutButton, CheckoutItem };

@@ -1,4 +1,4 @@
-import type { CartLine } from '../server/schemas.js';
+import type { CartLine } from '../contract/checkout.js';
 import type { CheckoutErrorDetail, CheckoutStartDetail, CheckoutSuccessDetail } from './events.js';
 
 /** What every JSX runtime lets a page put on any element. */

@@ -5,8 +5,19 @@ import type { CheckoutErrorCode } from './api-client.js';
  * sentence once: the bundle budget is 10 KB gzip, Lit included.
  */
 type MessageKind =
-  | 'unavailable' | 'busy' | 'offline' | 'slow' | 'gone' | 'mixed' | 'setup' | 'declined'
-  | 'session' | 'account' | 'no_method' | 'done' | 'generic';
+  | 'unavailable'
+  | 'busy'
+  | 'offline'
+  | 'slow'
+  | 'gone'
+  | 'mixed'
+  | 'setup'
+  | 'declined'
+  | 'session'
+  | 'account'
+  | 'no_method'
+  | 'done'
+  | 'generic';
 
 export interface Messages extends Record<MessageKind, string> {
   /** The button's label when the page slots none. */
@@ -79,7 +90,10 @@ const ptBR: Messages = {
 };
 
 /** Messages by primary language subtag, so `pt`, `pt-BR` and `pt-PT` all read Portuguese. */
-const byLanguage = new Map([['en', en], ['pt', ptBR]]);
+const byLanguage = new Map([
+  ['en', en],
+  ['pt', ptBR],
+]);
 
 /** The messages for the nearest `lang` around `element`, English when none is known. */
 export const messagesFor = (element: Element): Messages => {

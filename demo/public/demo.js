@@ -40,14 +40,27 @@ function productCard(product) {
 
   const price = element('p', { class: 'price' }, formatMoney(product.price, product.currency));
   if (product.compare_price > product.price) {
-    price.append(' ', element('s', {}, element('span', { class: 'visually-hidden' }, 'was '), formatMoney(product.compare_price, product.currency)));
+    price.append(
+      ' ',
+      element(
+        's',
+        {},
+        element('span', { class: 'visually-hidden' }, 'was '),
+        formatMoney(product.compare_price, product.currency),
+      ),
+    );
   }
   // Four "Buy now" buttons need names that tell them apart; the slotted label is the button's name.
-  const button = element('checkout-button', { product: product.id },
+  const button = element(
+    'checkout-button',
+    { product: product.id },
     element('span', { 'aria-hidden': 'true' }, 'Buy now'),
-    element('span', { class: 'visually-hidden' }, `Buy ${product.name}`));
+    element('span', { class: 'visually-hidden' }, `Buy ${product.name}`),
+  );
 
-  return element('li', { class: 'product-card' },
+  return element(
+    'li',
+    { class: 'product-card' },
     art,
     ...(product.type ? [element('span', { class: 'tag' }, product.type === 'digital' ? 'Digital' : 'Physical')] : []),
     element('h3', {}, product.name),
@@ -62,7 +75,9 @@ function showProducts(products) {
   byId('products-status').textContent = '';
   // The no-script form lists the demo catalog; with script on, list whatever catalog the proxy runs.
   byId('fallback-product').replaceChildren(
-    ...products.map((product) => element('option', { value: product.id }, `${product.name} · ${formatMoney(product.price, product.currency)}`)),
+    ...products.map((product) =>
+      element('option', { value: product.id }, `${product.name} · ${formatMoney(product.price, product.currency)}`),
+    ),
   );
 }
 
@@ -94,8 +109,15 @@ function runCart(products) {
       minus.disabled = quantity === 0;
       plus.disabled = quantity === 99;
     };
-    const row = element('li', {},
-      element('span', { class: 'cart-name' }, product.name, element('small', {}, formatMoney(product.price, product.currency))),
+    const row = element(
+      'li',
+      {},
+      element(
+        'span',
+        { class: 'cart-name' },
+        product.name,
+        element('small', {}, formatMoney(product.price, product.currency)),
+      ),
       element('span', { class: 'stepper' }, minus, count, plus),
     );
     return { row, show };
@@ -103,7 +125,9 @@ function runCart(products) {
 
   const show = () => {
     for (const { show: showRow } of rows) showRow();
-    const items = [...quantities].filter(([, quantity]) => quantity > 0).map(([product, quantity]) => ({ product, quantity }));
+    const items = [...quantities]
+      .filter(([, quantity]) => quantity > 0)
+      .map(([product, quantity]) => ({ product, quantity }));
     // The demo catalog has one currency; a cart of several would be refused by the proxy anyway.
     const total = products.reduce((sum, product) => sum + product.price * quantities.get(product.id), 0);
     byId('cart-total').textContent = items.length > 0 ? formatMoney(total, products[0].currency) : 'Empty';
@@ -131,7 +155,8 @@ async function loadCustomerToken() {
     button.disabled = false;
     status.textContent = `Signed in as ${customerId} (sandbox). A real store's backend signs this token for its signed-in customer.`;
   } catch {
-    status.textContent = 'This button needs a customer token from the store\'s backend. The demo mints one only when the proxy serves it in sandbox mode.';
+    status.textContent =
+      "This button needs a customer token from the store's backend. The demo mints one only when the proxy serves it in sandbox mode.";
   }
 }
 
@@ -145,7 +170,8 @@ function describe(event) {
     return [JSON.stringify(request)];
   }
   // The widget only reports https URLs (or http on loopback), so the link is safe to offer.
-  if (type === 'checkout-success') return [`${detail.provider} → `, element('a', { href: detail.url, rel: 'noopener' }, detail.url)];
+  if (type === 'checkout-success')
+    return [`${detail.provider} → `, element('a', { href: detail.url, rel: 'noopener' }, detail.url)];
   return [`${detail.status || 'no answer'} ${detail.code}: ${detail.message}`];
 }
 
@@ -153,11 +179,15 @@ function logEvent(event) {
   const log = byId('event-log');
   const time = new Date();
   const source = event.target.textContent.trim().replace(/\s+/g, ' ');
-  log.prepend(element('li', { class: event.type },
-    element('time', { datetime: time.toISOString() }, time.toLocaleTimeString()),
-    element('span', { class: 'event-name' }, event.type),
-    element('span', {}, `${source}: `, ...describe(event)),
-  ));
+  log.prepend(
+    element(
+      'li',
+      { class: event.type },
+      element('time', { datetime: time.toISOString() }, time.toLocaleTimeString()),
+      element('span', { class: 'event-name' }, event.type),
+      element('span', {}, `${source}: `, ...describe(event)),
+    ),
+  );
   while (log.children.length > LOG_LIMIT) log.lastElementChild.remove();
 }
 

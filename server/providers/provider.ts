@@ -1,26 +1,7 @@
 import type { Router } from 'express';
-import type { Logger } from '../logger.js';
-import type { Currency } from '../currencies.js';
-
-/**
- * A checkout priced from the catalog, in the shape of Pagou's `POST /v2/checkout-links` body:
- * exactly one of `products` or `amount`. Every provider that takes payments receives this.
- */
-export type PricedCheckout =
-  | { products: PricedProduct[]; title?: string; amount?: never; currency?: never }
-  | { amount: number; currency: Currency; title?: string; products?: never };
-
-export interface PricedProduct {
-  external_id: string;
-  name: string;
-  price: number;
-  quantity: number;
-  currency: Currency;
-  type?: 'physical' | 'digital';
-  description?: string;
-  image_url?: string;
-  compare_price?: number;
-}
+import type { z } from 'zod';
+import type { PricedCheckout } from '../checkout/pricing.js';
+import type { Logger } from '../lib/logger.js';
 
 export interface LinkContext {
   /** The proxy's origin as the browser sees it, for links to pages the proxy serves itself. */
@@ -29,17 +10,59 @@ export interface LinkContext {
   log: Logger;
 }
 
-/**
- * One payment provider. It implements the kinds of link it can make; the routes pick a provider
- * by what it implements, so adding one touches nothing but its module and its registration.
- * Methods return the hosted page URL or throw a ProblemError.
- */
-export interface Provider {
-  readonly name: string;
-  /** Pages the provider serves itself, mounted under `/{name}`. */
-  readonly pages?: Router;
+/** The kinds of link a provider can make. Each returns the hosted page URL or throws a ProblemError. */
+export interface LinkMakers {
   /** A hosted checkout page for a priced cart or a value-only amount. */
-  createCheckoutLink?(checkout: PricedCheckout, context: LinkContext): Promise<string>;
+  createCheckoutLink(checkout: PricedCheckout, context: LinkContext): Promise<string>;
   /** A page where the customer sets up a payment method; `customerId` comes from a verified token. */
-  createSetupLink?(customerId: string, context: LinkContext): Promise<string>;
+  createSetupLink(customerId: string, context: LinkContext): Promise<string>;
+}
+
+export type LinkKind = keyof LinkMakers;
+
+/** One payment provider, as the routes see it: a name, the links it makes, and maybe pages of its own. */
+export type Provider = { readonly name: string; readonly pages?: Router } & Partial<LinkMakers>;
+
+/** A provider that is sure to make the links of `Kind`. */
+export type ProviderMaking<Kind extends LinkKind> = Provider & Pick<LinkMakers, Kind>;
+
+/** What every provider receives from the core configuration. */
+export interface ProviderOptions {
+  upstreamTimeoutMs: number;
+}
+
+/** The parsed variables of a provider's slice of the configuration. */
+export type VariablesOf<Shape extends z.ZodRawShape> = z.output<z.ZodObject<Shape>>;
+
+/**
+ * A provider module describes itself: its environment variables, the links it makes and its
+ * factory. The configuration loader and the registry read these fields and name no provider.
+ */
+export interface ProviderModule<Shape extends z.ZodRawShape, Settings, Kind extends LinkKind> {
+  readonly name: string;
+  /** Its slice of the configuration schema; parsed with every other variable, all errors at once. */
+  readonly variables: Shape;
+  /** The variable that turns it on, named when a request asks for it while it is off. */
+  readonly enabledBy: keyof Shape & string;
+  /** The kinds of link it makes; the sandbox stands in for exactly these. */
+  readonly makes: readonly Kind[];
+  /** Problems that involve other variables too, as `[variable, message]` pairs. */
+  crossCheck?(env: Readonly<Record<string, unknown>>): Array<[variable: string, message: string]>;
+  /** Its settings from its parsed variables; undefined when it is not turned on. */
+  settings(variables: VariablesOf<Shape>): Settings | undefined;
+  create(settings: Settings, options: ProviderOptions): ProviderMaking<Kind>;
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: a list of modules with different variables and settings.
+export type AnyProviderModule = ProviderModule<any, any, any>;
+
+/** Declares a provider module; the compiler checks that `create` makes every kind in `makes`. */
+export const defineProvider = <const Shape extends z.ZodRawShape, Settings, const Kind extends LinkKind>(
+  module: ProviderModule<Shape, Settings, Kind>,
+): ProviderModule<Shape, Settings, Kind> => module;
+
+/** A real provider the configuration turned on, with its settings. */
+export interface ConfiguredProvider {
+  module: AnyProviderModule;
+  settings: unknown;
 }

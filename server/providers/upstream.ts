@@ -2,8 +2,8 @@ import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { promisify } from 'node:util';
 import { brotliDecompress, gunzip, inflate, inflateRaw, type ZlibOptions } from 'node:zlib';
-import { ProblemError } from '../problems.js';
-import { isSafeCheckoutUrl } from '../safe-url.js';
+import { isSafeCheckoutUrl } from '../../contract/safe-url.js';
+import { ProblemError } from '../lib/problem-error.js';
 
 /** A provider's answer is a small JSON document; anything larger is refused, compressed or not. */
 const MAX_UPSTREAM_BODY_BYTES = 1024 * 1024;
@@ -11,12 +11,19 @@ const MAX_UPSTREAM_BODY_BYTES = 1024 * 1024;
 const MAX_CONTENT_CODINGS = 2;
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 
-/** How a provider reaches its upstream: the same for every provider, set from the configuration. */
-export interface UpstreamOptions {
-  timeoutMs: number;
+/** A provider behind a secret-key HTTP API. */
+export interface UpstreamSettings {
+  apiKey: string;
+  /** Base URL without a trailing slash. */
+  apiUrl: string;
 }
 
-export interface UpstreamCall extends UpstreamOptions {
+/** The settings of a provider turned on by its key; undefined when the key is not set. */
+export const upstreamSettings = (apiKey: string | undefined, apiUrl: string): UpstreamSettings | undefined =>
+  apiKey === undefined ? undefined : { apiKey, apiUrl };
+
+export interface UpstreamCall {
+  timeoutMs: number;
   /** The provider's display name, for messages ("Pagou"). */
   provider: string;
   url: string;
@@ -45,35 +52,58 @@ export async function postToUpstream(call: UpstreamCall): Promise<UpstreamAnswer
   const signal = AbortSignal.timeout(call.timeoutMs);
   const body = call.body === undefined ? '' : JSON.stringify(call.body);
   try {
-    const response = await send(call.url, {
-      authorization: `Bearer ${call.apiKey}`,
-      accept: 'application/json',
-      'accept-encoding': 'identity',
-      'content-length': String(Buffer.byteLength(body)),
-      ...(call.body !== undefined && { 'content-type': 'application/json' }),
-    }, body, signal);
+    const response = await send(
+      call.url,
+      {
+        authorization: `Bearer ${call.apiKey}`,
+        accept: 'application/json',
+        'accept-encoding': 'identity',
+        'content-length': String(Buffer.byteLength(body)),
+        ...(call.body !== undefined && { 'content-type': 'application/json' }),
+      },
+      body,
+      signal,
+    );
     const status = response.statusCode ?? 0;
     if (REDIRECT_STATUSES.has(status)) {
       response.destroy();
-      throw new ProblemError('upstream_unavailable', `${call.provider} answered with a redirect (HTTP ${status}), which the proxy does not follow; check the provider's API URL.`);
+      throw new ProblemError(
+        'upstream_unavailable',
+        `${call.provider} answered with a redirect (HTTP ${status}), which the proxy does not follow; check the provider's API URL.`,
+      );
     }
     const raw = await readCapped(response, call.provider);
     const header = (name: string) => [response.headers[name.toLowerCase()] ?? []].flat()[0];
-    return { status, header, json: parseJson(await bodyText(raw, status, header('content-encoding'), call.provider, signal)) };
+    return {
+      status,
+      header,
+      json: parseJson(await bodyText(raw, status, header('content-encoding'), call.provider, signal)),
+    };
   } catch (error) {
     if (error instanceof ProblemError) throw error;
     if (signal.aborted) {
-      throw new ProblemError('upstream_timeout', `${call.provider} did not answer within ${call.timeoutMs} ms.`, { cause: error });
+      throw new ProblemError('upstream_timeout', `${call.provider} did not answer within ${call.timeoutMs} ms.`, {
+        cause: error,
+      });
     }
     throw new ProblemError('upstream_unavailable', `${call.provider} could not be reached.`, { cause: error });
   }
 }
 
 /** One POST; resolves with the response once its headers are in. The signal also ends the body. */
-function send(url: string, headers: Record<string, string>, body: string, signal: AbortSignal): Promise<IncomingMessage> {
+function send(
+  url: string,
+  headers: Record<string, string>,
+  body: string,
+  signal: AbortSignal,
+): Promise<IncomingMessage> {
   return new Promise((resolve, reject) => {
     const target = new URL(url);
-    const request = (target.protocol === 'https:' ? httpsRequest : httpRequest)(target, { method: 'POST', headers, signal }, resolve);
+    const request = (target.protocol === 'https:' ? httpsRequest : httpRequest)(
+      target,
+      { method: 'POST', headers, signal },
+      resolve,
+    );
     request.once('error', reject);
     // A connection that ends without a response or an error (Node drops a 101 Switching Protocols
     // this way) would otherwise leave the call pending after the signal's listener is gone.
@@ -104,7 +134,13 @@ async function readCapped(response: IncomingMessage, provider: string): Promise<
  * The body as text. Only a success answer must decode: an error answer's body is diagnostics for
  * the log, and its status (a 429 with its Retry-After, a 401) says what went wrong either way.
  */
-async function bodyText(raw: Buffer, status: number, contentEncoding: string | undefined, provider: string, signal: AbortSignal): Promise<string> {
+async function bodyText(
+  raw: Buffer,
+  status: number,
+  contentEncoding: string | undefined,
+  provider: string,
+  signal: AbortSignal,
+): Promise<string> {
   try {
     return (await decode(raw, contentEncoding, provider, signal)).toString('utf8');
   } catch (error) {
@@ -130,22 +166,40 @@ const decoders: Record<string, Decoder> = {
  * outermost coding first, each stage held to the same 1 MB so a small gzip bomb stays small, and
  * the timeout checked between stages.
  */
-async function decode(body: Buffer, contentEncoding: string | undefined, provider: string, signal: AbortSignal): Promise<Buffer> {
-  const codings = (contentEncoding ?? '').split(',').map((coding) => coding.trim().toLowerCase())
+async function decode(
+  body: Buffer,
+  contentEncoding: string | undefined,
+  provider: string,
+  signal: AbortSignal,
+): Promise<Buffer> {
+  const codings = (contentEncoding ?? '')
+    .split(',')
+    .map((coding) => coding.trim().toLowerCase())
     .filter((coding) => coding !== '' && coding !== 'identity');
   if (body.length === 0 || codings.length === 0) return body;
   if (codings.length > MAX_CONTENT_CODINGS) {
-    throw new ProblemError('upstream_bad_response', `${provider} applied ${codings.length} content codings; the proxy reads at most ${MAX_CONTENT_CODINGS}.`);
+    throw new ProblemError(
+      'upstream_bad_response',
+      `${provider} applied ${codings.length} content codings; the proxy reads at most ${MAX_CONTENT_CODINGS}.`,
+    );
   }
   let decoded = body;
   for (const coding of codings.reverse()) {
     const decoder = decoders[coding];
-    if (!decoder) throw new ProblemError('upstream_bad_response', `${provider} answered in a content coding the proxy cannot read (${coding}).`);
+    if (!decoder)
+      throw new ProblemError(
+        'upstream_bad_response',
+        `${provider} answered in a content coding the proxy cannot read (${coding}).`,
+      );
     try {
       decoded = await decoder(decoded, { maxOutputLength: MAX_UPSTREAM_BODY_BYTES });
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw tooLarge(provider);
-      throw new ProblemError('upstream_unavailable', `${provider} sent a body that is not the ${coding} its Content-Encoding claims.`, { cause: error });
+      throw new ProblemError(
+        'upstream_unavailable',
+        `${provider} sent a body that is not the ${coding} its Content-Encoding claims.`,
+        { cause: error },
+      );
     }
     signal.throwIfAborted();
   }

@@ -1,9 +1,17 @@
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
-import { E2E, escapeRegExp, freePort, payOnSandbox, recordCspViolations, SUITE_TIMEOUT_MS, type ProxyProcess } from './support.js';
+import { fileURLToPath } from 'node:url';
+import {
+  E2E,
+  escapeRegExp,
+  freePort,
+  type ProxyProcess,
+  payOnSandbox,
+  recordCspViolations,
+  SUITE_TIMEOUT_MS,
+} from './support.js';
 
 const screenshotPath = fileURLToPath(new URL('../../docs/demo.png', import.meta.url));
 
@@ -27,7 +35,10 @@ describe('the demo store served by the proxy', { timeout: SUITE_TIMEOUT_MS }, ()
 
     await page.getByRole('button', { name: 'Buy Field guide (e-book)' }).waitFor();
     const prices = await page.locator('.product-card .price').allInnerTexts();
-    assert.deepEqual(prices.map((price) => price.replace(/\s+/g, ' ')), ['R$79.90 was R$99.90', 'R$39.90', 'R$15.00', 'R$29.00']);
+    assert.deepEqual(
+      prices.map((price) => price.replace(/\s+/g, ' ')),
+      ['R$79.90 was R$99.90', 'R$39.90', 'R$15.00', 'R$29.00'],
+    );
     await page.getByText('Signed in as demo-customer').waitFor();
     assert.deepEqual(violations, []);
 

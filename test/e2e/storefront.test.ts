@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { E2E, freePort, payOnSandbox, SUITE_TIMEOUT_MS, type ProxyProcess, type Storefront } from './support.js';
+import { E2E, freePort, type ProxyProcess, payOnSandbox, type Storefront, SUITE_TIMEOUT_MS } from './support.js';
 
 /**
  * The demo storefront on a merchant's own site: served from another origin than the proxy, with
@@ -32,7 +32,10 @@ describe('a storefront on another origin', { timeout: SUITE_TIMEOUT_MS }, () => 
     assert.match(summary, /Logo mug/);
     assert.match(summary, /R\$\s?39\.90/);
     await proxy.flushLogs();
-    assert.deepEqual(proxy.requests('POST', '/api/checkout', allowed.origin).map(({ res }) => res?.status), [201]);
+    assert.deepEqual(
+      proxy.requests('POST', '/api/checkout', allowed.origin).map(({ res }) => res?.status),
+      [201],
+    );
   });
 
   test('when its origin is not allowed, the widget shows an error and the proxy makes no link', async () => {
@@ -48,14 +51,22 @@ describe('a storefront on another origin', { timeout: SUITE_TIMEOUT_MS }, () => 
 
     await proxy.flushLogs();
     const refused = proxy.requests('OPTIONS', '/api/checkout', notAllowed.origin);
-    assert.deepEqual(refused.map(({ res }) => res?.status), [403], 'the preflight reached the proxy and was refused');
+    assert.deepEqual(
+      refused.map(({ res }) => res?.status),
+      [403],
+      'the preflight reached the proxy and was refused',
+    );
     assert.deepEqual(proxy.requests('POST', '/api/checkout', notAllowed.origin), [], 'no checkout request got through');
   });
 
   test('with JavaScript disabled, the plain form reaches the sandbox checkout and the shopper can pay', async () => {
     const page = await e2e.newPage({ javaScriptEnabled: false });
     await page.goto(allowed.origin);
-    assert.equal(await page.getByRole('heading', { name: 'Products' }).isVisible(), false, 'what needs script is hidden');
+    assert.equal(
+      await page.getByRole('heading', { name: 'Products' }).isVisible(),
+      false,
+      'what needs script is hidden',
+    );
     await page.getByLabel('Product', { exact: true }).selectOption('SKU-STICKERS');
     await page.getByLabel('Quantity', { exact: true }).fill('3');
     await page.getByRole('button', { name: 'Buy', exact: true }).click();
@@ -74,7 +85,10 @@ describe('a storefront on another origin', { timeout: SUITE_TIMEOUT_MS }, () => 
     const focused = () => page.evaluate(() => document.activeElement?.outerHTML.slice(0, 80));
     let presses = 0;
     while (!(await firstBuy.evaluate((button) => button.matches(':focus')))) {
-      assert.ok(++presses <= 20, `Tab did not reach the first Buy button in 20 presses (focus is on ${await focused()})`);
+      assert.ok(
+        ++presses <= 20,
+        `Tab did not reach the first Buy button in 20 presses (focus is on ${await focused()})`,
+      );
       await page.keyboard.press('Tab');
     }
     await page.keyboard.press('Enter');

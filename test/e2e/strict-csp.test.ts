@@ -1,24 +1,33 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { E2E, freePort, payOnSandbox, recordCspViolations, SUITE_TIMEOUT_MS, type ProxyProcess, type Storefront } from './support.js';
+import {
+  E2E,
+  freePort,
+  type ProxyProcess,
+  payOnSandbox,
+  recordCspViolations,
+  type Storefront,
+  SUITE_TIMEOUT_MS,
+} from './support.js';
 
 /**
  * A merchant page under the strictest policy that still lets the widget in: scripts and requests
  * only to the proxy, no styles at all, no inline anything, and Trusted Types enforced.
  */
-const strictPolicy = (proxyOrigin: string) => [
-  "default-src 'none'",
-  `script-src ${proxyOrigin}`,
-  `connect-src ${proxyOrigin}`,
-  "style-src 'none'",
-  "img-src 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-  "require-trusted-types-for 'script'",
-  // Lit's one policy, the name the README tells merchants to allow; no other may be created.
-  'trusted-types lit-html',
-].join('; ');
+const strictPolicy = (proxyOrigin: string) =>
+  [
+    "default-src 'none'",
+    `script-src ${proxyOrigin}`,
+    `connect-src ${proxyOrigin}`,
+    "style-src 'none'",
+    "img-src 'none'",
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-ancestors 'none'",
+    "require-trusted-types-for 'script'",
+    // Lit's one policy, the name the README tells merchants to allow; no other may be created.
+    'trusted-types lit-html',
+  ].join('; ');
 
 const strictPage = (proxyOrigin: string) => `<!doctype html>
 <html lang="en">
@@ -45,7 +54,10 @@ describe('a storefront with a strict Content-Security-Policy and Trusted Types',
     const proxyPort = await freePort();
     const proxyOrigin = `http://127.0.0.1:${proxyPort}`;
     storefront = await e2e.startStorefront(proxyOrigin, {
-      '/strict.html': { body: strictPage(proxyOrigin), headers: { 'content-security-policy': strictPolicy(proxyOrigin) } },
+      '/strict.html': {
+        body: strictPage(proxyOrigin),
+        headers: { 'content-security-policy': strictPolicy(proxyOrigin) },
+      },
     });
     proxy = await e2e.startProxy(proxyPort, { ALLOWED_ORIGINS: storefront.origin });
     await e2e.launchBrowser();

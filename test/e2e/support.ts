@@ -1,22 +1,29 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type OutgoingHttpHeaders, type Server } from 'node:http';
-import { createServer as createNetServer, type AddressInfo } from 'node:net';
+import { type AddressInfo, createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, extname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
+import { type Browser, type BrowserContextOptions, chromium, type Page } from 'playwright-core';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
-const proxyEntry = join(root, 'dist', 'server', 'index.js');
+const proxyEntry = join(root, 'dist', 'server', 'cli', 'index.js');
 const widgetBundle = join(root, 'dist', 'widget', 'checkout-button.js');
 const demoPublic = join(root, 'demo', 'public');
 
 const chromePath = process.env.CHROME_PATH || '/usr/bin/chromium';
-const chromeArgs = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const chromeArgs = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
 
 /** How long any single wait (a start-up, a log line, a page action) may take before the test fails. */
 const STEP_TIMEOUT_MS = 10_000;
@@ -41,13 +48,16 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-/** The built proxy (`node dist/server/index.js`) as a child process, with its log lines parsed. */
+/** The built proxy (`node dist/server/cli/index.js`) as a child process, with its log lines parsed. */
 export class ProxyProcess {
   readonly logs: LogEntry[] = [];
   readonly #listeners = new Set<() => void>();
   #stderr = '';
 
-  constructor(readonly origin: string, readonly child: ChildProcess) {
+  constructor(
+    readonly origin: string,
+    readonly child: ChildProcess,
+  ) {
     createInterface({ input: child.stdout! }).on('line', (line) => {
       try {
         this.logs.push(JSON.parse(line) as LogEntry);
@@ -66,8 +76,13 @@ export class ProxyProcess {
 
   /** The access-log lines of requests to `path`, optionally from one `Origin`. */
   requests(method: string, path: string, origin?: string): LogEntry[] {
-    return this.logs.filter(({ req, res }) =>
-      res !== undefined && req?.method === method && req.url === path && (origin === undefined || req.origin === origin));
+    return this.logs.filter(
+      ({ req, res }) =>
+        res !== undefined &&
+        req?.method === method &&
+        req.url === path &&
+        (origin === undefined || req.origin === origin),
+    );
   }
 
   /** The first log line, already written or still to come, that matches. */
@@ -95,7 +110,10 @@ export class ProxyProcess {
    */
   async flushLogs(): Promise<void> {
     const id = `flush-${Date.now()}-${Math.random().toString(36).slice(2)}`;
-    await fetch(`${this.origin}/healthz`, { headers: { 'x-request-id': id }, signal: AbortSignal.timeout(STEP_TIMEOUT_MS) });
+    await fetch(`${this.origin}/healthz`, {
+      headers: { 'x-request-id': id },
+      signal: AbortSignal.timeout(STEP_TIMEOUT_MS),
+    });
     await this.waitForLog((entry) => entry.req?.id === id && entry.res !== undefined, `line for request ${id}`);
   }
 }
@@ -129,7 +147,10 @@ export class E2E {
    */
   async startProxy(port: number, env: Record<string, string> = {}): Promise<ProxyProcess> {
     for (const file of [proxyEntry, widgetBundle]) {
-      if (!existsSync(file)) throw new Error(`${file} is missing: the e2e tests run the built proxy; run \`npm run build\` first (npm test does).`);
+      if (!existsSync(file))
+        throw new Error(
+          `${file} is missing: the e2e tests run the built proxy; run \`npm run build\` first (npm test does).`,
+        );
     }
     const cwd = mkdtempSync(join(tmpdir(), 'checkout-e2e-'));
     const child = spawn(process.execPath, [proxyEntry], {
@@ -167,7 +188,9 @@ export class E2E {
         res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
         return;
       }
-      res.writeHead(200, { 'content-type': contentTypes[extname(file)] ?? 'application/octet-stream' }).end(readFileSync(file));
+      res
+        .writeHead(200, { 'content-type': contentTypes[extname(file)] ?? 'application/octet-stream' })
+        .end(readFileSync(file));
     });
     server.listen(0, '127.0.0.1');
     await once(server, 'listening');
@@ -180,7 +203,8 @@ export class E2E {
   }
 
   async launchBrowser(): Promise<Browser> {
-    if (!existsSync(chromePath)) throw new Error(`No Chromium at ${chromePath}: install Debian's chromium or set CHROME_PATH.`);
+    if (!existsSync(chromePath))
+      throw new Error(`No Chromium at ${chromePath}: install Debian's chromium or set CHROME_PATH.`);
     this.#browser = await chromium.launch({ executablePath: chromePath, args: chromeArgs, timeout: STEP_TIMEOUT_MS });
     const browser = this.#browser;
     this.#closers.push(() => browser.close());
@@ -189,7 +213,11 @@ export class E2E {
 
   /** A page in a fresh context (no shared cookies or cache), failing fast instead of after 30 s. */
   async newPage(options: BrowserContextOptions = {}): Promise<Page> {
-    const context = await this.browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-US', ...options });
+    const context = await this.browser.newContext({
+      viewport: { width: 1280, height: 900 },
+      locale: 'en-US',
+      ...options,
+    });
     context.setDefaultTimeout(STEP_TIMEOUT_MS);
     return context.newPage();
   }
@@ -221,8 +249,10 @@ function merchantIndex(proxyOrigin: string): string {
   const embedded = html
     .replace('src="/checkout-button.js"', `src="${proxyOrigin}/checkout-button.js"`)
     .replace('action="/api/checkout"', `action="${proxyOrigin}/api/checkout"`);
-  assert.ok(embedded.includes(`${proxyOrigin}/checkout-button.js`) && embedded.includes(`${proxyOrigin}/api/checkout`),
-    'demo/public/index.html no longer has the script tag or the form these tests point at the proxy');
+  assert.ok(
+    embedded.includes(`${proxyOrigin}/checkout-button.js`) && embedded.includes(`${proxyOrigin}/api/checkout`),
+    'demo/public/index.html no longer has the script tag or the form these tests point at the proxy',
+  );
   return embedded;
 }
 
@@ -233,9 +263,15 @@ async function waitForHealth(proxy: ProxyProcess): Promise<void> {
     if (proxy.child.exitCode !== null) {
       throw new Error(`the proxy exited with code ${proxy.child.exitCode} before it was healthy:\n${proxy.stderr}`);
     }
-    const healthy = await fetch(`${proxy.origin}/healthz`, { signal: AbortSignal.timeout(1000) }).then((response) => response.ok, () => false);
+    const healthy = await fetch(`${proxy.origin}/healthz`, { signal: AbortSignal.timeout(1000) }).then(
+      (response) => response.ok,
+      () => false,
+    );
     if (healthy) return;
-    if (Date.now() > deadline) throw new Error(`the proxy was not healthy at ${proxy.origin}/healthz within ${STEP_TIMEOUT_MS} ms:\n${proxy.stderr}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `the proxy was not healthy at ${proxy.origin}/healthz within ${STEP_TIMEOUT_MS} ms:\n${proxy.stderr}`,
+      );
     // Retry when the proxy exits or after a short pause, whichever comes first.
     await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 50))]);
   }
@@ -266,7 +302,8 @@ export async function recordCspViolations(page: Page): Promise<string[]> {
     });
   });
   page.on('console', (message) => {
-    if (message.type() === 'error' && /Content Security Policy|Trusted Type/i.test(message.text())) violations.push(message.text());
+    if (message.type() === 'error' && /Content Security Policy|Trusted Type/i.test(message.text()))
+      violations.push(message.text());
   });
   return violations;
 }

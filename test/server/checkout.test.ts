@@ -3,8 +3,8 @@ import { describe, it } from 'node:test';
 import request from 'supertest';
 import { assertProblem, postCheckout, tempFile, testApp } from './support.js';
 
-
-const fieldsOf = (response: request.Response) => (JSON.parse(response.text) as { errors: Array<{ field: string }> }).errors.map(({ field }) => field);
+const fieldsOf = (response: request.Response) =>
+  (JSON.parse(response.text) as { errors: Array<{ field: string }> }).errors.map(({ field }) => field);
 
 describe('POST /api/checkout with JSON', () => {
   it('when the cart names catalog products, answers 201 with the sandbox URL', async () => {
@@ -18,7 +18,10 @@ describe('POST /api/checkout with JSON', () => {
 
   it('when a product is repeated, merges the lines and prices them from the catalog', async () => {
     const { app } = testApp();
-    const created = await postCheckout(app, { items: [{ product: 'SKU-B' }, { product: 'SKU-A', quantity: 2 }, { product: 'SKU-B', quantity: 3 }], title: 'Order #1042' });
+    const created = await postCheckout(app, {
+      items: [{ product: 'SKU-B' }, { product: 'SKU-A', quantity: 2 }, { product: 'SKU-B', quantity: 3 }],
+      title: 'Order #1042',
+    });
     const page = await request(app).get(new URL(created.body.url).pathname);
     assert.equal(page.status, 200);
     assert.match(page.text, /<h1>Order #1042<\/h1>/);
@@ -57,23 +60,38 @@ describe('POST /api/checkout with JSON', () => {
 
   it('when the catalog lacks products, answers 422 unknown_product naming each', async () => {
     const { app } = testApp();
-    const response = await postCheckout(app, { items: [{ product: 'SKU-A' }, { product: 'NOPE-1' }, { product: 'NOPE-2' }] });
+    const response = await postCheckout(app, {
+      items: [{ product: 'SKU-A' }, { product: 'NOPE-1' }, { product: 'NOPE-2' }],
+    });
     assertProblem(response, 422, 'unknown_product');
     assert.deepEqual(fieldsOf(response), ['items[1].product', 'items[2].product']);
   });
 
   it('when the merged quantity passes 99, answers 422 validation_error', async () => {
     const { app } = testApp();
-    const response = await postCheckout(app, { items: [{ product: 'SKU-A', quantity: 60 }, { product: 'SKU-A', quantity: 40 }] });
+    const response = await postCheckout(app, {
+      items: [
+        { product: 'SKU-A', quantity: 60 },
+        { product: 'SKU-A', quantity: 40 },
+      ],
+    });
     assertProblem(response, 422, 'validation_error');
     assert.match(JSON.parse(response.text).detail, /At most 99/);
   });
 
   it('when the cart has more than 25 different products, answers 422 validation_error', async (t) => {
-    const products = Array.from({ length: 26 }, (_, index) => ({ id: `SKU-${index}`, name: `Item ${index}`, price: 100, currency: 'BRL' }));
+    const products = Array.from({ length: 26 }, (_, index) => ({
+      id: `SKU-${index}`,
+      name: `Item ${index}`,
+      price: 100,
+      currency: 'BRL',
+    }));
     const catalog = tempFile(t, 'catalog.json', JSON.stringify({ products }));
     const { app } = testApp({ CATALOG_FILE: catalog });
-    assert.equal((await postCheckout(app, { items: products.slice(0, 25).map(({ id }) => ({ product: id })) })).status, 201);
+    assert.equal(
+      (await postCheckout(app, { items: products.slice(0, 25).map(({ id }) => ({ product: id })) })).status,
+      201,
+    );
     const response = await postCheckout(app, { items: products.map(({ id }) => ({ product: id })) });
     assertProblem(response, 422, 'validation_error');
     assert.deepEqual(fieldsOf(response), ['items']);
@@ -81,7 +99,11 @@ describe('POST /api/checkout with JSON', () => {
 
   it('when the cart mixes currencies, answers 422 mixed_currencies', async () => {
     const { app } = testApp();
-    assertProblem(await postCheckout(app, { items: [{ product: 'SKU-A' }, { product: 'SKU-USD' }] }), 422, 'mixed_currencies');
+    assertProblem(
+      await postCheckout(app, { items: [{ product: 'SKU-A' }, { product: 'SKU-USD' }] }),
+      422,
+      'mixed_currencies',
+    );
   });
 
   it('when a provider key is set and AMOUNT_MAX is not, answers 422 amount_not_allowed', async () => {
@@ -111,7 +133,11 @@ describe('POST /api/checkout with JSON', () => {
 
   it('when the provider is unknown, answers 422 provider_unavailable', async () => {
     const { app } = testApp();
-    assertProblem(await postCheckout(app, { items: [{ product: 'SKU-A' }], provider: 'stripe' }), 422, 'provider_unavailable');
+    assertProblem(
+      await postCheckout(app, { items: [{ product: 'SKU-A' }], provider: 'stripe' }),
+      422,
+      'provider_unavailable',
+    );
   });
 
   it('when a configured proxy is asked for a provider it has not enabled, answers 422 provider_unavailable naming the variable', async () => {
@@ -125,12 +151,20 @@ describe('POST /api/checkout with JSON', () => {
 
   it('when the body is not JSON, answers 400 malformed_json', async () => {
     const { app } = testApp();
-    assertProblem(await request(app).post('/api/checkout').set('content-type', 'application/json').send('{"items": ['), 400, 'malformed_json');
+    assertProblem(
+      await request(app).post('/api/checkout').set('content-type', 'application/json').send('{"items": ['),
+      400,
+      'malformed_json',
+    );
   });
 
   it('when the content type is neither JSON nor a form, answers 415 unsupported_media_type', async () => {
     const { app } = testApp();
-    assertProblem(await request(app).post('/api/checkout').set('content-type', 'text/plain').send('SKU-A'), 415, 'unsupported_media_type');
+    assertProblem(
+      await request(app).post('/api/checkout').set('content-type', 'text/plain').send('SKU-A'),
+      415,
+      'unsupported_media_type',
+    );
     assertProblem(await request(app).post('/api/checkout'), 415, 'unsupported_media_type');
   });
 
@@ -150,7 +184,11 @@ describe('POST /api/checkout with JSON', () => {
 
 describe('POST /api/checkout from a plain HTML form', () => {
   const form = (app: Parameters<typeof request>[0], body: string) =>
-    request(app).post('/api/checkout').set('content-type', 'application/x-www-form-urlencoded').set('accept', 'text/html').send(body);
+    request(app)
+      .post('/api/checkout')
+      .set('content-type', 'application/x-www-form-urlencoded')
+      .set('accept', 'text/html')
+      .send(body);
 
   it('when the form names a product, answers 303 See Other to the hosted page', async () => {
     const { app } = testApp();
@@ -185,14 +223,20 @@ describe('POST /api/checkout from a plain HTML form', () => {
 
   it('when a script posts a form and accepts JSON, answers problem+json', async () => {
     const { app } = testApp();
-    const response = await request(app).post('/api/checkout').set('content-type', 'application/x-www-form-urlencoded').send('quantity=abc&product=SKU-A');
+    const response = await request(app)
+      .post('/api/checkout')
+      .set('content-type', 'application/x-www-form-urlencoded')
+      .send('quantity=abc&product=SKU-A');
     assertProblem(response, 422, 'validation_error');
     assert.deepEqual(fieldsOf(response), ['quantity']);
   });
 
   it('when a form field is repeated, answers 422 instead of guessing', async () => {
     const { app } = testApp();
-    const response = await request(app).post('/api/checkout').set('content-type', 'application/x-www-form-urlencoded').send('product=SKU-A&product=SKU-B');
+    const response = await request(app)
+      .post('/api/checkout')
+      .set('content-type', 'application/x-www-form-urlencoded')
+      .send('product=SKU-A&product=SKU-B');
     assertProblem(response, 422, 'validation_error');
   });
 });
@@ -210,10 +254,19 @@ describe('other routes', () => {
     const response = await request(app).get('/api/products');
     assert.equal(response.status, 200);
     assert.deepEqual(response.body.products[0], {
-      id: 'SKU-A', name: 'Alpha shirt', price: 7990, currency: 'BRL', compare_price: 9990,
-      description: 'Cotton.', image_url: 'https://images.example/a.png', type: 'physical',
+      id: 'SKU-A',
+      name: 'Alpha shirt',
+      price: 7990,
+      currency: 'BRL',
+      compare_price: 9990,
+      description: 'Cotton.',
+      image_url: 'https://images.example/a.png',
+      type: 'physical',
     });
-    assert.deepEqual(response.body.products.map((product: { id: string }) => product.id), ['SKU-A', 'SKU-B', 'SKU-E', 'SKU-USD']);
+    assert.deepEqual(
+      response.body.products.map((product: { id: string }) => product.id),
+      ['SKU-A', 'SKU-B', 'SKU-E', 'SKU-USD'],
+    );
   });
 
   it('when no route matches, answers 404 not_found as problem+json', async () => {

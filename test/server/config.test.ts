@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ConfigError, loadConfig } from '../../server/config.js';
+import { ConfigError, loadConfig } from '../../server/config/load-config.js';
 import { fixtureCatalog, runEntry, tempFile } from './support.js';
 
 function problemsOf(env: Record<string, string>): string[] {
@@ -19,12 +19,16 @@ describe('loadConfig', () => {
     assert.equal(config.port, 3000);
     assert.equal(config.trustProxy, 0);
     assert.deepEqual(config.allowedOrigins, []);
-    assert.deepEqual(config.valueOnly, { min: 1, max: 100_000 }, 'no money moves in sandbox mode: value-only links work');
+    assert.deepEqual(
+      config.valueOnly,
+      { min: 1, max: 100_000 },
+      'no money moves in sandbox mode: value-only links work',
+    );
     assert.equal(config.host, undefined, 'listens on every interface');
     assert.equal(config.upstreamTimeoutMs, 10_000);
     assert.equal(config.rateLimitPerMinute, 30);
-    assert.equal(config.pagou, undefined);
-    assert.equal(config.lago, undefined);
+    assert.deepEqual(config.providers, []);
+    assert.equal(config.sandbox, true);
     assert.ok(config.catalog.get('SKU-TSHIRT-BLACK-M'), 'the demo catalog is the default');
     assert.equal(config.customerTokenSecret?.byteLength, 43, 'sandbox mode makes a random token secret');
     assert.equal(config.demo, true, 'the demo storefront is on in sandbox mode');
@@ -37,10 +41,15 @@ describe('loadConfig', () => {
   });
 
   it('when variables are empty strings, treats them as unset', () => {
-    const config = loadConfig({ CATALOG_FILE: fixtureCatalog, PORT: '', PAGOU_API_KEY: '  ', LAGO_API_KEY: '', HOST: '' });
+    const config = loadConfig({
+      CATALOG_FILE: fixtureCatalog,
+      PORT: '',
+      PAGOU_API_KEY: '  ',
+      LAGO_API_KEY: '',
+      HOST: '',
+    });
     assert.equal(config.port, 3000);
-    assert.equal(config.pagou, undefined);
-    assert.equal(config.lago, undefined);
+    assert.deepEqual(config.providers, []);
     assert.equal(config.host, undefined);
   });
 
@@ -64,7 +73,10 @@ describe('loadConfig', () => {
     });
     assert.equal(config.port, 8080);
     assert.equal(config.host, '127.0.0.1');
-    assert.deepEqual(config.pagou, { apiKey: 'pk_live_x', apiUrl: 'https://api-sandbox.pagou.ai' });
+    assert.deepEqual(
+      config.providers.map(({ module, settings }) => [module.name, settings]),
+      [['pagou', { apiKey: 'pk_live_x', apiUrl: 'https://api-sandbox.pagou.ai' }]],
+    );
     assert.deepEqual(config.allowedOrigins, ['https://shop.example', 'http://localhost:5173']);
     assert.deepEqual(config.valueOnly, { min: 100, max: 500000 });
     assert.equal(config.upstreamTimeoutMs, 2500);
@@ -99,7 +111,9 @@ describe('loadConfig', () => {
   }
 
   it('when AMOUNT_MIN is greater than AMOUNT_MAX, reports AMOUNT_MIN', () => {
-    assert.deepEqual(problemsOf({ AMOUNT_MIN: '500', AMOUNT_MAX: '100' }), ['AMOUNT_MIN: must not be greater than AMOUNT_MAX']);
+    assert.deepEqual(problemsOf({ AMOUNT_MIN: '500', AMOUNT_MAX: '100' }), [
+      'AMOUNT_MIN: must not be greater than AMOUNT_MAX',
+    ]);
   });
 
   it('when AMOUNT_MIN is set without AMOUNT_MAX, says value-only stays off', () => {
@@ -107,18 +121,36 @@ describe('loadConfig', () => {
   });
 
   it('when LAGO_API_KEY is set without CUSTOMER_TOKEN_SECRET, asks for the secret', () => {
-    assert.match(problemsOf({ LAGO_API_KEY: 'lago_key' })[0]!, /^CUSTOMER_TOKEN_SECRET: is required when LAGO_API_KEY is set/);
+    assert.match(
+      problemsOf({ LAGO_API_KEY: 'lago_key' })[0]!,
+      /^CUSTOMER_TOKEN_SECRET: is required when LAGO_API_KEY is set/,
+    );
   });
 
   it('when several variables are bad, reports every one at once', () => {
-    const problems = problemsOf({ PORT: 'x', TRUST_PROXY: 'y', PAGOU_API_URL: 'z', CATALOG_FILE: '/nonexistent/catalog.json' });
-    assert.deepEqual(problems.map((problem) => problem.split(':')[0]), ['PORT', 'TRUST_PROXY', 'PAGOU_API_URL', 'CATALOG_FILE']);
+    const problems = problemsOf({
+      PORT: 'x',
+      TRUST_PROXY: 'y',
+      PAGOU_API_URL: 'z',
+      CATALOG_FILE: '/nonexistent/catalog.json',
+    });
+    assert.deepEqual(
+      problems.map((problem) => problem.split(':')[0]),
+      ['PORT', 'TRUST_PROXY', 'PAGOU_API_URL', 'CATALOG_FILE'],
+    );
   });
 
   it('when a key is set alongside a bad variable, never prints the key', () => {
     const key = 'pk_live_DO_NOT_PRINT_4242';
     assert.throws(
-      () => loadConfig({ CATALOG_FILE: fixtureCatalog, PAGOU_API_KEY: key, PAGOU_API_URL: key, LAGO_API_KEY: key, CUSTOMER_TOKEN_SECRET: key }),
+      () =>
+        loadConfig({
+          CATALOG_FILE: fixtureCatalog,
+          PAGOU_API_KEY: key,
+          PAGOU_API_URL: key,
+          LAGO_API_KEY: key,
+          CUSTOMER_TOKEN_SECRET: key,
+        }),
       (error: Error) => {
         assert.ok(error instanceof ConfigError);
         assert.ok(!error.message.includes(key), error.message);
@@ -136,9 +168,17 @@ describe('catalog validation', () => {
     ['a zero price', { products: [{ ...valid, price: 0 }] }, /product "SKU-1" price:/],
     ['a currency Pagou does not take', { products: [{ ...valid, currency: 'XYZ' }] }, /product "SKU-1" currency:/],
     ['an empty name', { products: [{ ...valid, name: '' }] }, /product "SKU-1" name:/],
-    ['a description over 2000 characters', { products: [{ ...valid, description: 'x'.repeat(2001) }] }, /product "SKU-1" description:/],
+    [
+      'a description over 2000 characters',
+      { products: [{ ...valid, description: 'x'.repeat(2001) }] },
+      /product "SKU-1" description:/,
+    ],
     ['an unknown type', { products: [{ ...valid, type: 'service' }] }, /product "SKU-1" type:/],
-    ['an http image URL', { products: [{ ...valid, image_url: 'http://img.example/a.png' }] }, /product "SKU-1" image_url: must be an absolute https URL/],
+    [
+      'an http image URL',
+      { products: [{ ...valid, image_url: 'http://img.example/a.png' }] },
+      /product "SKU-1" image_url: must be an absolute https URL/,
+    ],
     ['an unknown field', { products: [{ ...valid, colour: 'red' }] }, /product "SKU-1": Unrecognized key/],
     ['a product without an id', { products: [{ name: 'x', price: 1, currency: 'BRL' }] }, /product #1 id:/],
     ['no products list', {}, /products:/],
@@ -146,7 +186,9 @@ describe('catalog validation', () => {
   ];
   for (const [what, json, message] of cases) {
     it(`when the catalog has ${what}, names the product and the field`, (t) => {
-      const problems = problemsOf({ CATALOG_FILE: tempFile(t, 'catalog.json', typeof json === 'string' ? json : JSON.stringify(json)) });
+      const problems = problemsOf({
+        CATALOG_FILE: tempFile(t, 'catalog.json', typeof json === 'string' ? json : JSON.stringify(json)),
+      });
       assert.equal(problems.length, 1, problems.join('\n'));
       assert.match(problems[0]!, /^CATALOG_FILE: /);
       assert.match(problems[0]!, message);
@@ -154,13 +196,16 @@ describe('catalog validation', () => {
   }
 
   it('when the catalog file cannot be read, says which file', () => {
-    assert.match(problemsOf({ CATALOG_FILE: '/nonexistent/catalog.json' })[0]!, /CATALOG_FILE: cannot read \/nonexistent\/catalog.json \(ENOENT\)/);
+    assert.match(
+      problemsOf({ CATALOG_FILE: '/nonexistent/catalog.json' })[0]!,
+      /CATALOG_FILE: cannot read \/nonexistent\/catalog.json \(ENOENT\)/,
+    );
   });
 });
 
 describe('start-up', () => {
   it('when the configuration is bad, exits non-zero with one message listing every bad variable', async (t) => {
-    const failure = await runEntry(t, 'index.ts', [], {
+    const failure = await runEntry(t, [], {
       env: { PORT: 'x', PAGOU_API_KEY: 'pk_live_SECRET_9', PAGOU_API_URL: 'http://insecure.example' },
     });
     assert.equal(failure.code, 1);

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { test, type TestContext } from 'node:test';
-import { decodeJwt, decodeProtectedHeader, generateKeyPair, SignJWT, type JWTPayload } from 'jose';
+import { type TestContext, test } from 'node:test';
+import { decodeJwt, decodeProtectedHeader, generateKeyPair, type JWTPayload, SignJWT } from 'jose';
 import request from 'supertest';
-import { signCustomerToken, verifyCustomerToken } from '../../server/customer-token.js';
+import { signCustomerToken, verifyCustomerToken } from '../../server/checkout/customer-token.js';
 import { assertNoSecrets, lagoReplies, proxyToLago, TOKEN_SECRET } from './fake-lago.js';
 import { runEntry, testApp } from './support.js';
 
@@ -12,7 +12,10 @@ const now = () => Math.floor(Date.now() / 1000);
 const HOUR = 60 * 60;
 
 /** Signs arbitrary claims, so tests can build tokens `signCustomerToken` refuses to make. */
-function sign(claims: JWTPayload, { alg = 'HS256', key = secretKey as Parameters<SignJWT['sign']>[0] } = {}): Promise<string> {
+function sign(
+  claims: JWTPayload,
+  { alg = 'HS256', key = secretKey as Parameters<SignJWT['sign']>[0] } = {},
+): Promise<string> {
   return new SignJWT(claims).setProtectedHeader({ alg, typ: 'JWT' }).sign(key);
 }
 
@@ -23,8 +26,14 @@ const badTokens: Array<[string, () => Promise<string>]> = [
   ['is garbage', async () => 'not-a-jwt'],
   ['has three parts that are not a JWT', async () => 'a.b.c'],
   ['has expired', () => sign({ sub: CUSTOMER_ID, iat: now() - 2 * HOUR, exp: now() - 60 })],
-  ['is signed with another secret', () => signCustomerToken(CUSTOMER_ID, { secret: 'another-secret-of-at-least-32-bytes!!' })],
-  ['says alg "none" and carries no signature', async () => `${base64url({ alg: 'none', typ: 'JWT' })}.${base64url({ sub: CUSTOMER_ID, exp: now() + 600 })}.`],
+  [
+    'is signed with another secret',
+    () => signCustomerToken(CUSTOMER_ID, { secret: 'another-secret-of-at-least-32-bytes!!' }),
+  ],
+  [
+    'says alg "none" and carries no signature',
+    async () => `${base64url({ alg: 'none', typ: 'JWT' })}.${base64url({ sub: CUSTOMER_ID, exp: now() + 600 })}.`,
+  ],
   [
     'says alg "none" but keeps a valid HS256 signature',
     async () => {
@@ -54,14 +63,19 @@ const badTokens: Array<[string, () => Promise<string>]> = [
   ['has no exp', () => sign({ sub: CUSTOMER_ID, iat: now() })],
   ['lives longer than 24 h after its iat', () => sign({ sub: CUSTOMER_ID, iat: now(), exp: now() + 24 * HOUR + 1 })],
   ['has no iat and expires in 30 days', () => sign({ sub: CUSTOMER_ID, exp: now() + 30 * 24 * HOUR })],
-  ['claims an iat in the future to stretch its life', () => sign({ sub: CUSTOMER_ID, iat: now() + 10 * 24 * HOUR, exp: now() + 10 * 24 * HOUR + 600 })],
+  [
+    'claims an iat in the future to stretch its life',
+    () => sign({ sub: CUSTOMER_ID, iat: now() + 10 * 24 * HOUR, exp: now() + 10 * 24 * HOUR + 600 }),
+  ],
   ['is not valid yet (nbf)', () => sign({ sub: CUSTOMER_ID, nbf: now() + HOUR, exp: now() + 2 * HOUR })],
 ];
 
 for (const [problem, makeToken] of badTokens) {
   test(`when the customer token ${problem}, answers 401 invalid_customer_token and Lago receives nothing`, async (t) => {
     const { app, logs, lago } = await proxyToLago(t, lagoReplies.checkoutUrl);
-    const res = await request(app).post('/api/checkout').send({ provider: 'lago', customer_token: await makeToken() });
+    const res = await request(app)
+      .post('/api/checkout')
+      .send({ provider: 'lago', customer_token: await makeToken() });
     assert.equal(res.status, 401, res.text);
     assert.equal(res.body.code, 'invalid_customer_token');
     assert.equal(lago.requests.length, 0);
@@ -79,20 +93,34 @@ test('when the token lives exactly 24 h, Lago is called', async (t) => {
 
 const plainTextIds: Array<[string, string, () => Promise<Record<string, unknown>>]> = [
   ['customer_id instead of a token', 'customer_id', async () => ({ provider: 'lago', customer_id: 'cust_victim' })],
-  ['external_customer_id instead of a token', 'external_customer_id', async () => ({ provider: 'lago', external_customer_id: 'cust_victim' })],
   [
-    'external_customer_id beside a valid token', 'external_customer_id',
-    async () => ({ provider: 'lago', customer_token: await signCustomerToken(CUSTOMER_ID, { secret: TOKEN_SECRET }), external_customer_id: 'cust_victim' }),
+    'external_customer_id instead of a token',
+    'external_customer_id',
+    async () => ({ provider: 'lago', external_customer_id: 'cust_victim' }),
+  ],
+  [
+    'external_customer_id beside a valid token',
+    'external_customer_id',
+    async () => ({
+      provider: 'lago',
+      customer_token: await signCustomerToken(CUSTOMER_ID, { secret: TOKEN_SECRET }),
+      external_customer_id: 'cust_victim',
+    }),
   ],
 ];
 
 for (const [what, field, makeBody] of plainTextIds) {
   test(`when the request names a customer in plain text (${what}), answers 422 validation_error and Lago receives nothing`, async (t) => {
     const { app, lago } = await proxyToLago(t, lagoReplies.checkoutUrl);
-    const res = await request(app).post('/api/checkout').send(await makeBody());
+    const res = await request(app)
+      .post('/api/checkout')
+      .send(await makeBody());
     assert.equal(res.status, 422, res.text);
     assert.equal(res.body.code, 'validation_error');
-    assert.ok(res.body.errors.some((error: { field: string }) => error.field === field), res.text);
+    assert.ok(
+      res.body.errors.some((error: { field: string }) => error.field === field),
+      res.text,
+    );
     assert.equal(lago.requests.length, 0);
   });
 }
@@ -145,7 +173,15 @@ test('when no provider key and no secret are set, the per-start random secret re
   assert.equal(res.body.code, 'invalid_customer_token');
 });
 
-for (const [ttl, seconds] of [[900, 900], ['15m', 900], [undefined, 900], ['90s', 90], ['2h', 7200], ['1d', 86400], ['3600', 3600]] as const) {
+for (const [ttl, seconds] of [
+  [900, 900],
+  ['15m', 900],
+  [undefined, 900],
+  ['90s', 90],
+  ['2h', 7200],
+  ['1d', 86400],
+  ['3600', 3600],
+] as const) {
   test(`when signCustomerToken gets ttl ${JSON.stringify(ttl)}, verifyCustomerToken returns the id and the token lives ${seconds} s`, async () => {
     const token = await signCustomerToken(CUSTOMER_ID, { secret: TOKEN_SECRET, ...(ttl !== undefined && { ttl }) });
     assert.equal(await verifyCustomerToken(token, secretKey), CUSTOMER_ID);
@@ -163,16 +199,23 @@ test('when signCustomerToken gets the secret as bytes, the token verifies', asyn
 
 for (const ttl of ['25h', 86_401, 0, -60, 1.5, 'soon', '15 minutes', '-5m', '']) {
   test(`when signCustomerToken gets ttl ${JSON.stringify(ttl)}, it throws a TypeError naming ttl`, async () => {
-    await assert.rejects(signCustomerToken(CUSTOMER_ID, { secret: TOKEN_SECRET, ttl }), { name: 'TypeError', message: /ttl/ });
+    await assert.rejects(signCustomerToken(CUSTOMER_ID, { secret: TOKEN_SECRET, ttl }), {
+      name: 'TypeError',
+      message: /ttl/,
+    });
   });
 }
 
 test('when signCustomerToken gets a secret shorter than 32 bytes or an empty id, it throws a TypeError', async () => {
   await assert.rejects(signCustomerToken(CUSTOMER_ID, { secret: 'short' }), { name: 'TypeError', message: /32 bytes/ });
-  await assert.rejects(signCustomerToken('', { secret: TOKEN_SECRET }), { name: 'TypeError', message: /externalCustomerId/ });
+  await assert.rejects(signCustomerToken('', { secret: TOKEN_SECRET }), {
+    name: 'TypeError',
+    message: /externalCustomerId/,
+  });
 });
 
-const runTokenCli = (t: TestContext, args: string[], options?: Parameters<typeof runEntry>[3]) => runEntry(t, 'token-cli.ts', args, options);
+const runTokenCli = (t: TestContext, args: string[], options?: Parameters<typeof runEntry>[2]) =>
+  runEntry(t, ['token', ...args], options);
 
 test('when the CLI gets an id and --ttl 15m, it prints only a token that verifies for 15 minutes', async (t) => {
   const run = await runTokenCli(t, [CUSTOMER_ID, '--ttl', '15m'], { env: { CUSTOMER_TOKEN_SECRET: TOKEN_SECRET } });
@@ -207,7 +250,7 @@ test('when CUSTOMER_TOKEN_SECRET is shorter than 32 bytes, the CLI exits 1 namin
 });
 
 const badInvocations: Array<[string, string[], RegExp]> = [
-  ['no customer id', [], /Usage: npm run token/],
+  ['no customer id', [], /Usage: checkout-button token/],
   ['two customer ids', ['cust_1', 'cust_2'], /exactly one external customer id/],
   ['a --ttl over 24 h', [CUSTOMER_ID, '--ttl', '25h'], /ttl/],
   ['an unreadable --ttl', [CUSTOMER_ID, '--ttl', 'soon'], /ttl/],

@@ -38,28 +38,46 @@ export const lagoReplies = {
   unauthorized: { status: 401, json: { status: 401, error: 'Unauthorized' } },
   stripeAuthFailed: {
     status: 401,
-    json: { status: 401, error: 'Stripe authentication failed. Invalid API Key provided: sk_test_********************wxyz' },
+    json: {
+      status: 401,
+      error: 'Stripe authentication failed. Invalid API Key provided: sk_test_********************wxyz',
+    },
   },
   forbidden: { status: 403, json: { status: 403, error: 'Forbidden', code: 'write_action_not_allowed_for_customer' } },
   customerNotFound: { status: 404, json: { status: 404, error: 'Not Found', code: 'customer_not_found' } },
   resourceNotFound: { status: 404, json: { status: 404, error: 'Not Found', code: 'resource_not_found' } },
-  adyenProviderNotFound: { status: 404, json: { status: 404, error: 'Not Found', code: 'adyen_payment_provider_not_found' } },
-  featureNotSupported: { status: 405, json: { status: 405, error: 'Method Not Allowed', code: 'feature_not_supported' } },
+  adyenProviderNotFound: {
+    status: 404,
+    json: { status: 404, error: 'Not Found', code: 'adyen_payment_provider_not_found' },
+  },
+  featureNotSupported: {
+    status: 405,
+    json: { status: 405, error: 'Method Not Allowed', code: 'feature_not_supported' },
+  },
   noLinkedPaymentProvider: {
     status: 422,
-    json: { status: 422, error: 'Unprocessable Entity', code: 'validation_errors', error_details: { base: ['no_linked_payment_provider'] } },
+    json: {
+      status: 422,
+      error: 'Unprocessable Entity',
+      code: 'validation_errors',
+      error_details: { base: ['no_linked_payment_provider'] },
+    },
   },
   noPaymentMethodsToSetUp: {
     status: 422,
     json: {
-      status: 422, error: 'Unprocessable Entity', code: 'validation_errors',
+      status: 422,
+      error: 'Unprocessable Entity',
+      code: 'validation_errors',
       error_details: { provider_payment_methods: ['no_payment_methods_to_setup_available'] },
     },
   },
   thirdPartyError: {
     status: 422,
     json: {
-      status: 422, error: 'Unprocessable Entity', code: 'third_party_error',
+      status: 422,
+      error: 'Unprocessable Entity',
+      code: 'third_party_error',
       error_details: { third_party: 'Stripe', thirdparty_error: "No such customer: 'cus_x'" },
     },
   },
@@ -71,7 +89,11 @@ export const lagoReplies = {
   rateLimitedByGateway: { status: 429, text: 'Too Many Requests', contentType: 'text/plain' },
   internalError: { status: 500, json: { status: 500, error: 'Internal Server Error' } },
   badGatewayHtml: { status: 502, text: '<html><body><h1>502 Bad Gateway</h1></body></html>', contentType: 'text/html' },
-  unavailableHtml: { status: 503, text: '<html><body><h1>503 Service Unavailable</h1></body></html>', contentType: 'text/html' },
+  unavailableHtml: {
+    status: 503,
+    text: '<html><body><h1>503 Service Unavailable</h1></body></html>',
+    contentType: 'text/html',
+  },
 } satisfies Record<string, LagoScenario>;
 
 /**
@@ -92,7 +114,9 @@ export async function startFakeLago(scenario: LagoScenario): Promise<FakeUpstrea
       return;
     }
     if (reply.text !== undefined) {
-      res.writeHead(reply.status, { 'content-type': reply.contentType ?? 'text/plain', ...reply.headers }).end(reply.text);
+      res
+        .writeHead(reply.status, { 'content-type': reply.contentType ?? 'text/plain', ...reply.headers })
+        .end(reply.text);
       return;
     }
     sendJson(res, reply.status, reply.json, reply.headers);

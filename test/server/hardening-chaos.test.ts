@@ -10,11 +10,11 @@ import { randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
-import { signCustomerToken } from '../../server/customer-token.js';
-import type { ProblemCode } from '../../server/problems.js';
+import type { ProblemCode } from '../../contract/problems.js';
+import { signCustomerToken } from '../../server/checkout/customer-token.js';
 import { lagoCustomer, lagoCustomerIdOf, TOKEN_SECRET } from './fake-lago.js';
 import { answerOf, assertWellFormedProblem, listenInFrontOf } from './hardening-support.js';
-import { sendJson, startFakeUpstream, type FakeUpstream, type LogCapture } from './support.js';
+import { type FakeUpstream, type LogCapture, sendJson, startFakeUpstream } from './support.js';
 
 // Long enough that a loaded CI machine still inflates the gzip bomb's first megabyte in time,
 // short enough that the hangs keep the file quick.
@@ -42,53 +42,131 @@ const ignoreHangUp = (res: ServerResponse) => res.on('error', () => {});
 
 /** Every fault, and what the proxy must answer to it (the same for both providers). */
 const faults: Fault[] = [
-  { name: 'success', expect: { status: 201 }, answer: (res, body, status) => res.writeHead(status, { 'content-type': 'application/json' }).end(body) },
   {
-    name: 'success after 150 ms', expect: { status: 201 },
-    answer: (res, body, status) => void setTimeout(() => res.writeHead(status, { 'content-type': 'application/json' }).end(body), 150),
+    name: 'success',
+    expect: { status: 201 },
+    answer: (res, body, status) => res.writeHead(status, { 'content-type': 'application/json' }).end(body),
   },
   {
-    name: 'success after an early hint', expect: { status: 201 },
+    name: 'success after 150 ms',
+    expect: { status: 201 },
+    answer: (res, body, status) =>
+      void setTimeout(() => res.writeHead(status, { 'content-type': 'application/json' }).end(body), 150),
+  },
+  {
+    name: 'success after an early hint',
+    expect: { status: 201 },
     answer: (res, body, status) => {
       res.writeEarlyHints({ link: '</x>; rel=preload' });
       res.writeHead(status, { 'content-type': 'application/json' }).end(body);
     },
   },
-  { name: 'gzipped success', expect: { status: 201 }, answer: (res, body, status) => res.writeHead(status, { 'content-type': 'application/json', 'content-encoding': 'gzip' }).end(gzipSync(body)) },
-  { name: '500 json', expect: { code: 'upstream_unavailable' }, answer: (res) => sendJson(res, 500, { status: 500, error: 'Internal Server Error' }) },
-  { name: '502 html', expect: { code: 'upstream_unavailable' }, answer: (res) => res.writeHead(502, { 'content-type': 'text/html' }).end('<h1>502 Bad Gateway</h1>') },
-  { name: '503 empty', expect: { code: 'upstream_unavailable' }, answer: (res) => res.writeHead(503).end() },
-  { name: '401', expect: { code: 'upstream_auth_failed' }, answer: (res) => sendJson(res, 401, { status: 401, error: 'Unauthorized' }) },
-  { name: '403', expect: { code: 'upstream_auth_failed' }, answer: (res) => sendJson(res, 403, { status: 403, error: 'Forbidden' }) },
-  { name: '418', expect: { code: 'upstream_rejected' }, answer: (res) => sendJson(res, 418, { error: 'teapot' }) },
-  { name: '429 retry-after', expect: { code: 'upstream_rate_limited' }, answer: (res) => sendJson(res, 429, { error: 'slow down' }, { 'retry-after': '3' }) },
-  { name: '429 bad retry-after', expect: { code: 'upstream_rate_limited' }, answer: (res) => sendJson(res, 429, { error: 'slow down' }, { 'retry-after': 'soon' }) },
-  { name: '302 redirect', expect: { code: 'upstream_unavailable' }, answer: (res) => res.writeHead(302, { location: 'https://evil.example/' }).end() },
-  { name: '2xx html', expect: { code: 'upstream_bad_response' }, answer: (res, _body, status) => res.writeHead(status, { 'content-type': 'text/html' }).end('<html>ok</html>') },
-  { name: '2xx truncated json', expect: { code: 'upstream_bad_response' }, answer: (res, body, status) => res.writeHead(status, { 'content-type': 'application/json' }).end(body.subarray(0, body.length - 3)) },
-  { name: '2xx null', expect: { code: 'upstream_bad_response' }, answer: (res, _body, status) => sendJson(res, status, null) },
-  { name: '2xx javascript: url', expect: { code: 'upstream_bad_response' }, answer: (res, body, status) => res.writeHead(status, { 'content-type': 'application/json' }).end(Buffer.from(body.toString().replace(/https:\/\/[^"]+/, 'javascript:alert(1)'))) },
-  { name: '2xx plain http url', expect: { code: 'upstream_bad_response' }, answer: (res, body, status) => res.writeHead(status, { 'content-type': 'application/json' }).end(Buffer.from(body.toString().replace(/https:/, 'http:'))) },
-  { name: '204', expect: { code: 'upstream_bad_response' }, answer: (res) => res.writeHead(204).end() },
-  { name: 'invalid gzip', expect: { code: 'upstream_unavailable' }, answer: (res, body, status) => res.writeHead(status, { 'content-type': 'application/json', 'content-encoding': 'gzip' }).end(body) },
   {
-    name: 'over 1 MB with content-length', expect: { code: 'upstream_bad_response' },
+    name: 'gzipped success',
+    expect: { status: 201 },
+    answer: (res, body, status) =>
+      res.writeHead(status, { 'content-type': 'application/json', 'content-encoding': 'gzip' }).end(gzipSync(body)),
+  },
+  {
+    name: '500 json',
+    expect: { code: 'upstream_unavailable' },
+    answer: (res) => sendJson(res, 500, { status: 500, error: 'Internal Server Error' }),
+  },
+  {
+    name: '502 html',
+    expect: { code: 'upstream_unavailable' },
+    answer: (res) => res.writeHead(502, { 'content-type': 'text/html' }).end('<h1>502 Bad Gateway</h1>'),
+  },
+  { name: '503 empty', expect: { code: 'upstream_unavailable' }, answer: (res) => res.writeHead(503).end() },
+  {
+    name: '401',
+    expect: { code: 'upstream_auth_failed' },
+    answer: (res) => sendJson(res, 401, { status: 401, error: 'Unauthorized' }),
+  },
+  {
+    name: '403',
+    expect: { code: 'upstream_auth_failed' },
+    answer: (res) => sendJson(res, 403, { status: 403, error: 'Forbidden' }),
+  },
+  { name: '418', expect: { code: 'upstream_rejected' }, answer: (res) => sendJson(res, 418, { error: 'teapot' }) },
+  {
+    name: '429 retry-after',
+    expect: { code: 'upstream_rate_limited' },
+    answer: (res) => sendJson(res, 429, { error: 'slow down' }, { 'retry-after': '3' }),
+  },
+  {
+    name: '429 bad retry-after',
+    expect: { code: 'upstream_rate_limited' },
+    answer: (res) => sendJson(res, 429, { error: 'slow down' }, { 'retry-after': 'soon' }),
+  },
+  {
+    name: '302 redirect',
+    expect: { code: 'upstream_unavailable' },
+    answer: (res) => res.writeHead(302, { location: 'https://evil.example/' }).end(),
+  },
+  {
+    name: '2xx html',
+    expect: { code: 'upstream_bad_response' },
+    answer: (res, _body, status) => res.writeHead(status, { 'content-type': 'text/html' }).end('<html>ok</html>'),
+  },
+  {
+    name: '2xx truncated json',
+    expect: { code: 'upstream_bad_response' },
+    answer: (res, body, status) =>
+      res.writeHead(status, { 'content-type': 'application/json' }).end(body.subarray(0, body.length - 3)),
+  },
+  {
+    name: '2xx null',
+    expect: { code: 'upstream_bad_response' },
+    answer: (res, _body, status) => sendJson(res, status, null),
+  },
+  {
+    name: '2xx javascript: url',
+    expect: { code: 'upstream_bad_response' },
+    answer: (res, body, status) =>
+      res
+        .writeHead(status, { 'content-type': 'application/json' })
+        .end(Buffer.from(body.toString().replace(/https:\/\/[^"]+/, 'javascript:alert(1)'))),
+  },
+  {
+    name: '2xx plain http url',
+    expect: { code: 'upstream_bad_response' },
+    answer: (res, body, status) =>
+      res
+        .writeHead(status, { 'content-type': 'application/json' })
+        .end(Buffer.from(body.toString().replace(/https:/, 'http:'))),
+  },
+  { name: '204', expect: { code: 'upstream_bad_response' }, answer: (res) => res.writeHead(204).end() },
+  {
+    name: 'invalid gzip',
+    expect: { code: 'upstream_unavailable' },
+    answer: (res, body, status) =>
+      res.writeHead(status, { 'content-type': 'application/json', 'content-encoding': 'gzip' }).end(body),
+  },
+  {
+    name: 'over 1 MB with content-length',
+    expect: { code: 'upstream_bad_response' },
     answer: (res, _body, status) => {
       ignoreHangUp(res);
-      res.writeHead(status, { 'content-type': 'application/json', 'content-length': String(2 * ONE_MEGABYTE) }).end(oversized);
+      res
+        .writeHead(status, { 'content-type': 'application/json', 'content-length': String(2 * ONE_MEGABYTE) })
+        .end(oversized);
     },
   },
   {
-    name: 'over 1 MB chunked', expect: { code: 'upstream_bad_response' },
+    name: 'over 1 MB chunked',
+    expect: { code: 'upstream_bad_response' },
     answer: (res, _body, status) => {
       ignoreHangUp(res);
       res.writeHead(status, { 'content-type': 'application/json' });
-      for (let sent = 0; sent < oversized.length; sent += 64 * 1024) res.write(oversized.subarray(sent, sent + 64 * 1024));
+      for (let sent = 0; sent < oversized.length; sent += 64 * 1024)
+        res.write(oversized.subarray(sent, sent + 64 * 1024));
       res.end();
     },
   },
   {
-    name: 'gzip bomb', expect: { code: 'upstream_bad_response' },
+    name: 'gzip bomb',
+    expect: { code: 'upstream_bad_response' },
     answer: (res, _body, status) => {
       ignoreHangUp(res);
       res.writeHead(status, { 'content-type': 'application/json', 'content-encoding': 'gzip' }).end(gzipBomb);
@@ -96,7 +174,8 @@ const faults: Fault[] = [
   },
   { name: 'reset', expect: { code: 'upstream_unavailable' }, answer: (res) => res.socket!.resetAndDestroy() },
   {
-    name: 'drop mid-body', expect: { code: 'upstream_unavailable' },
+    name: 'drop mid-body',
+    expect: { code: 'upstream_unavailable' },
     answer: (res, body, status) => {
       res.writeHead(status, { 'content-type': 'application/json', 'content-length': String(body.length) });
       res.write(body.subarray(0, 10), () => res.socket!.destroy());
@@ -104,19 +183,27 @@ const faults: Fault[] = [
   },
   { name: 'hang', expect: { code: 'upstream_timeout' }, answer: () => {} },
   {
-    name: 'slow body within the timeout', expect: { status: 201 },
+    name: 'slow body within the timeout',
+    expect: { status: 201 },
     answer: (res, body, status) => {
       ignoreHangUp(res);
       res.writeHead(status, { 'content-type': 'application/json' });
       const quarter = Math.ceil(body.length / 4);
       for (let part = 0; part < 4; part += 1) {
-        setTimeout(() => (part < 3 ? res.write(body.subarray(part * quarter, (part + 1) * quarter)) : res.end(body.subarray(part * quarter))), 40 * part);
+        setTimeout(
+          () =>
+            part < 3
+              ? res.write(body.subarray(part * quarter, (part + 1) * quarter))
+              : res.end(body.subarray(part * quarter)),
+          40 * part,
+        );
       }
     },
   },
   {
     // Headers in time, then silence: only the proxy's overall timeout can end this one.
-    name: 'stall after headers', expect: { code: 'upstream_timeout' },
+    name: 'stall after headers',
+    expect: { code: 'upstream_timeout' },
     answer: (res, body, status) => {
       ignoreHangUp(res);
       res.writeHead(status, { 'content-type': 'application/json' }).write(body.subarray(0, 10));
@@ -165,10 +252,15 @@ before(async () => {
   });
   lago = await startFakeUpstream((request, res) => {
     const customerId = lagoCustomerIdOf(request.url)!;
-    const success = json({ customer: lagoCustomer(customerId, { checkout_url: `https://checkout.stripe.com/c/${customerId}` }) });
+    const success = json({
+      customer: lagoCustomer(customerId, { checkout_url: `https://checkout.stripe.com/c/${customerId}` }),
+    });
     planFor(Number(customerId.replace('chaos-', ''))).fault.answer(res, success, 200);
   });
-  ({ logs, ...proxy } = await listenInFrontOf(pagou, lago, { UPSTREAM_TIMEOUT_MS: String(UPSTREAM_TIMEOUT_MS), RATE_LIMIT_PER_MINUTE: '1000000' }));
+  ({ logs, ...proxy } = await listenInFrontOf(pagou, lago, {
+    UPSTREAM_TIMEOUT_MS: String(UPSTREAM_TIMEOUT_MS),
+    RATE_LIMIT_PER_MINUTE: '1000000',
+  }));
 });
 
 after(async () => {
@@ -217,12 +309,14 @@ describe('the proxy under upstream chaos', { timeout: 50_000 }, () => {
     t.diagnostic(`CHAOS_SEED=${seed}`);
     const queue = [...plan];
     const failures: string[] = [];
-    await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
-      for (let planned = queue.shift(); planned; planned = queue.shift()) {
-        const failure = await send(planned);
-        if (failure) failures.push(failure);
-      }
-    }));
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        for (let planned = queue.shift(); planned; planned = queue.shift()) {
+          const failure = await send(planned);
+          if (failure) failures.push(failure);
+        }
+      }),
+    );
     assert.deepEqual(failures, []);
   });
 
@@ -230,7 +324,10 @@ describe('the proxy under upstream chaos', { timeout: 50_000 }, () => {
     const health = await fetch(`${proxy.url}/healthz`);
     assert.equal(health.status, 200);
     assert.deepEqual(unhandled, []);
-    assert.deepEqual(logs.entries.filter((entry) => entry.code === 'internal_error'), []);
+    assert.deepEqual(
+      logs.entries.filter((entry) => entry.code === 'internal_error'),
+      [],
+    );
     // Generous: the test process holds the runner, both fakes and every log line too.
     assert.ok(process.memoryUsage().heapUsed < 256 * ONE_MEGABYTE, `heap ${process.memoryUsage().heapUsed} bytes`);
   });

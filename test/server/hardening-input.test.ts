@@ -12,16 +12,17 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
-import { signCustomerToken } from '../../server/customer-token.js';
-import { created, startFakePagou, type FakePagou } from './fake-pagou.js';
+import { signCustomerToken } from '../../server/checkout/customer-token.js';
 import { lagoReplies, startFakeLago, TOKEN_SECRET } from './fake-lago.js';
-import { answerOf, assertWellFormedProblem, listenInFrontOf, type Answer } from './hardening-support.js';
-import { fixtureCatalog, type FakeUpstream, type LogCapture } from './support.js';
+import { created, type FakePagou, startFakePagou } from './fake-pagou.js';
+import { type Answer, answerOf, assertWellFormedProblem, listenInFrontOf } from './hardening-support.js';
+import { type FakeUpstream, fixtureCatalog, type LogCapture } from './support.js';
 
 /** The fixture catalog's names and prices, read as plain JSON: the expectation, not the proxy's parse. */
 const catalogPrices: Record<string, { name: string; price: number }> = Object.fromEntries(
-  (JSON.parse(readFileSync(fixtureCatalog, 'utf8')) as { products: Array<{ id: string; name: string; price: number }> })
-    .products.map(({ id, name, price }) => [id, { name, price }]),
+  (
+    JSON.parse(readFileSync(fixtureCatalog, 'utf8')) as { products: Array<{ id: string; name: string; price: number }> }
+  ).products.map(({ id, name, price }) => [id, { name, price }]),
 );
 const AMOUNT_MIN = 100;
 const AMOUNT_MAX = 100_000;
@@ -37,7 +38,9 @@ before(async () => {
   pagou = await startFakePagou(created('https://pay.example/c/property'));
   lago = await startFakeLago(lagoReplies.checkoutUrl);
   ({ logs, ...proxy } = await listenInFrontOf(pagou, lago, {
-    AMOUNT_MIN: String(AMOUNT_MIN), AMOUNT_MAX: String(AMOUNT_MAX), RATE_LIMIT_PER_MINUTE: '1000000',
+    AMOUNT_MIN: String(AMOUNT_MIN),
+    AMOUNT_MAX: String(AMOUNT_MAX),
+    RATE_LIMIT_PER_MINUTE: '1000000',
   }));
   validToken = await signCustomerToken('cus_property', { secret: TOKEN_SECRET });
 });
@@ -52,7 +55,11 @@ const upstreamCalls = () => pagou.requests.length + lago.requests.length;
 
 async function post(body: BodyInit, headers: Record<string, string>): Promise<Answer> {
   const response = await fetch(`${proxy.url}/api/checkout`, {
-    method: 'POST', headers, body, redirect: 'manual', signal: AbortSignal.timeout(10_000),
+    method: 'POST',
+    headers,
+    body,
+    redirect: 'manual',
+    signal: AbortSignal.timeout(10_000),
   });
   return answerOf(response);
 }
@@ -80,9 +87,15 @@ async function assertHandled(send: () => Promise<Answer>, sent: unknown): Promis
 
 /** What reached Pagou came from the catalog and the configured bounds, whatever the body said. */
 function assertCatalogPriced(body: unknown, context: string): void {
-  const { products, amount } = body as { products?: Array<{ external_id: string; name: string; price: number; quantity: number }>; amount?: number };
+  const { products, amount } = body as {
+    products?: Array<{ external_id: string; name: string; price: number; quantity: number }>;
+    amount?: number;
+  };
   if (amount !== undefined) {
-    assert.ok(Number.isSafeInteger(amount) && amount >= AMOUNT_MIN && amount <= AMOUNT_MAX, `amount in bounds ${context}`);
+    assert.ok(
+      Number.isSafeInteger(amount) && amount >= AMOUNT_MIN && amount <= AMOUNT_MAX,
+      `amount in bounds ${context}`,
+    );
     return;
   }
   for (const line of products ?? []) {
@@ -90,14 +103,26 @@ function assertCatalogPriced(body: unknown, context: string): void {
     assert.ok(listed, `a catalog product ${context}`);
     assert.equal(line.price, listed.price, `catalog price ${context}`);
     assert.equal(line.name, listed.name, `catalog name ${context}`);
-    assert.ok(Number.isInteger(line.quantity) && line.quantity >= 1 && line.quantity <= 99, `quantity in bounds ${context}`);
+    assert.ok(
+      Number.isInteger(line.quantity) && line.quantity >= 1 && line.quantity <= 99,
+      `quantity in bounds ${context}`,
+    );
   }
 }
 
 // ---- Arbitrary JSON text -------------------------------------------------------------------------
 
 const knownKeys = ['items', 'amount', 'currency', 'title', 'provider', 'customer_token', 'product', 'quantity'];
-const prototypeKeys = ['__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', 'valueOf', '__defineGetter__', 'then'];
+const prototypeKeys = [
+  '__proto__',
+  'constructor',
+  'prototype',
+  'toString',
+  'hasOwnProperty',
+  'valueOf',
+  '__defineGetter__',
+  'then',
+];
 const catalogKeys = ['price', 'name', 'image_url', 'compare_price', 'type', 'description', 'external_id', 'products'];
 const key = fc.oneof(
   fc.constantFrom(...knownKeys, ...prototypeKeys, ...catalogKeys),
@@ -107,20 +132,44 @@ const key = fc.oneof(
 
 /** Number texts JSON allows but JavaScript bends: overflow to Infinity, past 2^53, negative zero, exponents. */
 const awkwardNumber = fc.constantFrom(
-  '1e400', '-1e400', '9007199254740993', '1'.repeat(400), '-0', '0.1', '1.0', '1e2', '99', '100', '2.0000000000000001', '1E-400',
+  '1e400',
+  '-1e400',
+  '9007199254740993',
+  '1'.repeat(400),
+  '-0',
+  '0.1',
+  '1.0',
+  '1e2',
+  '99',
+  '100',
+  '2.0000000000000001',
+  '1E-400',
 );
 const scalar = fc.oneof(
   awkwardNumber,
   fc.integer().map(String),
   fc.double({ noNaN: true, noDefaultInfinity: true }).map((value) => JSON.stringify(value)),
   fc.bigInt({ min: -(10n ** 30n), max: 10n ** 30n }).map(String),
-  fc.constantFrom('true', 'false', 'null', '""', '"SKU-A"', '"SKU-B"', '"BRL"', '"USD"', '"pagou"', '"lago"', '"sandbox"'),
+  fc.constantFrom(
+    'true',
+    'false',
+    'null',
+    '""',
+    '"SKU-A"',
+    '"SKU-B"',
+    '"BRL"',
+    '"USD"',
+    '"pagou"',
+    '"lago"',
+    '"sandbox"',
+  ),
   fc.string({ unit: 'grapheme', maxLength: 20 }).map((value) => JSON.stringify(value)),
   // Lone surrogates and control characters, escaped as JSON allows.
   fc.string({ unit: 'binary', maxLength: 20 }).map((value) => JSON.stringify(value)),
 );
 
-const object = (entries: Array<[string, string]>) => `{${entries.map(([name, value]) => `${JSON.stringify(name)}:${value}`).join(',')}}`;
+const object = (entries: Array<[string, string]>) =>
+  `{${entries.map(([name, value]) => `${JSON.stringify(name)}:${value}`).join(',')}}`;
 
 const { tree } = fc.letrec<{ tree: string; array: string; object: string }>((tie) => ({
   tree: fc.oneof({ depthSize: 'small' }, scalar, tie('array'), tie('object')),
@@ -129,7 +178,8 @@ const { tree } = fc.letrec<{ tree: string; array: string; object: string }>((tie
 }));
 
 /** Nesting far deeper than any cart, inside and outside the fields the proxy reads. */
-const deep = fc.tuple(fc.integer({ min: 100, max: 5_000 }), fc.constantFrom('[', '{"items":'), fc.constantFrom('top', 'in-items'))
+const deep = fc
+  .tuple(fc.integer({ min: 100, max: 5_000 }), fc.constantFrom('[', '{"items":'), fc.constantFrom('top', 'in-items'))
   .map(([depth, opener, where]) => {
     const closer = opener === '[' ? ']' : '}';
     const nested = `${opener.repeat(depth)}1${closer.repeat(depth)}`;
@@ -139,14 +189,22 @@ const deep = fc.tuple(fc.integer({ min: 100, max: 5_000 }), fc.constantFrom('[',
 // ---- Bodies close to valid ones, so mutations reach the pricing and provider code ----------------
 
 /** Mostly valid, so a good share of bodies reach pricing and the provider; `rarely` mutates. */
-const mostly = <T>(valid: fc.Arbitrary<T>, rarely: fc.Arbitrary<T>) => fc.oneof({ arbitrary: valid, weight: 3 }, { arbitrary: rarely, weight: 1 });
+const mostly = <T>(valid: fc.Arbitrary<T>, rarely: fc.Arbitrary<T>) =>
+  fc.oneof({ arbitrary: valid, weight: 3 }, { arbitrary: rarely, weight: 1 });
 
-const productValue = mostly(fc.constantFrom('"SKU-A"', '"SKU-B"', '"SKU-E"'), fc.oneof(fc.constantFrom('"SKU-USD"', '"SKU-NOPE"', '" SKU-A"', '"sku-a"'), tree));
-const quantityValue = mostly(fc.constantFrom('1', '2', '99', '1e1', '2.0'), fc.oneof(fc.constantFrom('100', '0', '-1', '1.5', '"2"', '1e400', '9007199254740993'), tree));
+const productValue = mostly(
+  fc.constantFrom('"SKU-A"', '"SKU-B"', '"SKU-E"'),
+  fc.oneof(fc.constantFrom('"SKU-USD"', '"SKU-NOPE"', '" SKU-A"', '"sku-a"'), tree),
+);
+const quantityValue = mostly(
+  fc.constantFrom('1', '2', '99', '1e1', '2.0'),
+  fc.oneof(fc.constantFrom('100', '0', '-1', '1.5', '"2"', '1e400', '9007199254740993'), tree),
+);
 const extraEntry = fc.tuple(fc.oneof(fc.constantFrom(...prototypeKeys, ...catalogKeys), key), fc.oneof(scalar, tree));
 const extras = mostly(fc.constant<Array<[string, string]>>([]), fc.array(extraEntry, { minLength: 1, maxLength: 2 }));
 
-const cartLine = fc.tuple(productValue, fc.option(quantityValue), extras, fc.boolean())
+const cartLine = fc
+  .tuple(productValue, fc.option(quantityValue), extras, fc.boolean())
   .map(([product, quantity, extras, duplicate]) => {
     const entries: Array<[string, string]> = [['product', product]];
     if (quantity !== null) entries.push(['quantity', quantity]);
@@ -155,17 +213,35 @@ const cartLine = fc.tuple(productValue, fc.option(quantityValue), extras, fc.boo
   });
 
 const topEntry: fc.Arbitrary<[string, string]> = fc.oneof(
-  { arbitrary: fc.array(cartLine, { minLength: 1, maxLength: 4 }).map((lines): [string, string] => ['items', `[${lines.join(',')}]`]), weight: 4 },
-  fc.oneof(fc.constantFrom('1500', '100', '99', '100000', '100001', '0', '-5', '1e400', '15.5', '"1500"'), fc.integer().map(String))
+  {
+    arbitrary: fc
+      .array(cartLine, { minLength: 1, maxLength: 4 })
+      .map((lines): [string, string] => ['items', `[${lines.join(',')}]`]),
+    weight: 4,
+  },
+  fc
+    .oneof(
+      fc.constantFrom('1500', '100', '99', '100000', '100001', '0', '-5', '1e400', '15.5', '"1500"'),
+      fc.integer().map(String),
+    )
     .map((amount): [string, string] => ['amount', amount]),
   fc.constantFrom('"BRL"', '"USD"', '"XXX"', '"brl"', '1').map((currency): [string, string] => ['currency', currency]),
-  fc.oneof(fc.constantFrom('"Order #1"', '" "', '""', `"${'x'.repeat(256)}"`), fc.string({ unit: 'grapheme', maxLength: 30 }).map((title) => JSON.stringify(title)))
+  fc
+    .oneof(
+      fc.constantFrom('"Order #1"', '" "', '""', `"${'x'.repeat(256)}"`),
+      fc.string({ unit: 'grapheme', maxLength: 30 }).map((title) => JSON.stringify(title)),
+    )
     .map((title): [string, string] => ['title', title]),
-  fc.constantFrom('"pagou"', '"lago"', '"sandbox"', '"stripe"', '""', 'null').map((provider): [string, string] => ['provider', provider]),
-  fc.constantFrom('valid', '"x"', '""', '"eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0."', '1').map((token): [string, string] => ['customer_token', token]),
+  fc
+    .constantFrom('"pagou"', '"lago"', '"sandbox"', '"stripe"', '""', 'null')
+    .map((provider): [string, string] => ['provider', provider]),
+  fc
+    .constantFrom('valid', '"x"', '""', '"eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0."', '1')
+    .map((token): [string, string] => ['customer_token', token]),
   extraEntry,
 );
-const nearlyValid = fc.tuple(topEntry, mostly(fc.constant<Array<[string, string]>>([]), fc.array(topEntry, { minLength: 1, maxLength: 3 })))
+const nearlyValid = fc
+  .tuple(topEntry, mostly(fc.constant<Array<[string, string]>>([]), fc.array(topEntry, { minLength: 1, maxLength: 3 })))
   .map(([first, rest]) => [first, ...rest]);
 
 describe('POST /api/checkout under arbitrary input', { timeout: 60_000 }, () => {
@@ -192,7 +268,9 @@ describe('POST /api/checkout under arbitrary input', { timeout: 60_000 }, () => 
     let successes = 0;
     await fc.assert(
       fc.asyncProperty(nearlyValid, async (entries) => {
-        const text = object(entries.map(([name, value]) => [name, value === 'valid' ? JSON.stringify(validToken) : value]));
+        const text = object(
+          entries.map(([name, value]) => [name, value === 'valid' ? JSON.stringify(validToken) : value]),
+        );
         await assertHandled(async () => {
           const answer = await post(text, { 'content-type': 'application/json' });
           if (answer.status === 201) successes += 1;
@@ -206,22 +284,42 @@ describe('POST /api/checkout under arbitrary input', { timeout: 60_000 }, () => 
 
   it('when the bytes, content type or content encoding are arbitrary, answers 201 or a 4xx problem', async () => {
     const contentType = fc.constantFrom(
-      'application/json', 'application/json; charset=utf-8', 'application/json; charset=latin1', 'application/json; charset=utf-16',
-      'APPLICATION/JSON', 'application/json;', 'application/x-www-form-urlencoded', 'text/plain', 'multipart/form-data; boundary=x',
-      'application/merge-patch+json', '', 'application/json, text/plain',
+      'application/json',
+      'application/json; charset=utf-8',
+      'application/json; charset=latin1',
+      'application/json; charset=utf-16',
+      'APPLICATION/JSON',
+      'application/json;',
+      'application/x-www-form-urlencoded',
+      'text/plain',
+      'multipart/form-data; boundary=x',
+      'application/merge-patch+json',
+      '',
+      'application/json, text/plain',
     );
     const encoding = fc.constantFrom(undefined, 'gzip', 'deflate', 'br', 'identity', 'x-unknown', 'gzip, gzip');
     const bytes = fc.oneof(
       fc.uint8Array({ maxLength: 300 }),
-      fc.oneof(tree, nearlyValid.map((entries) => object(entries.filter(([, value]) => value !== 'valid')))).map((text) => new TextEncoder().encode(text)),
-      fc.integer({ min: 16 * 1024 - 100, max: 40 * 1024 }).map((size) => new TextEncoder().encode(`{"items":[{"product":"SKU-A"}],"title":"${'x'.repeat(size)}"}`)),
+      fc
+        .oneof(
+          tree,
+          nearlyValid.map((entries) => object(entries.filter(([, value]) => value !== 'valid'))),
+        )
+        .map((text) => new TextEncoder().encode(text)),
+      fc
+        .integer({ min: 16 * 1024 - 100, max: 40 * 1024 })
+        .map((size) => new TextEncoder().encode(`{"items":[{"product":"SKU-A"}],"title":"${'x'.repeat(size)}"}`)),
     );
     await fc.assert(
       fc.asyncProperty(bytes, contentType, encoding, async (body, type, contentEncoding) => {
         const headers: Record<string, string> = {};
         if (type) headers['content-type'] = type;
         if (contentEncoding) headers['content-encoding'] = contentEncoding;
-        await assertHandled(() => post(body, headers), { type, contentEncoding, body: Buffer.from(body).toString('base64').slice(0, 200) });
+        await assertHandled(() => post(body, headers), {
+          type,
+          contentEncoding,
+          body: Buffer.from(body).toString('base64').slice(0, 200),
+        });
       }),
       { numRuns: 600 },
     );
@@ -229,17 +327,55 @@ describe('POST /api/checkout under arbitrary input', { timeout: 60_000 }, () => 
 
   it('when a plain HTML form posts arbitrary fields, answers 303 after one upstream call or a 4xx problem after none', async () => {
     const formKey = fc.oneof(
-      fc.constantFrom('product', 'quantity', 'amount', 'currency', 'title', 'provider', 'customer_token', 'items[0][product]', 'items', 'price'),
+      fc.constantFrom(
+        'product',
+        'quantity',
+        'amount',
+        'currency',
+        'title',
+        'provider',
+        'customer_token',
+        'items[0][product]',
+        'items',
+        'price',
+      ),
       fc.constantFrom(...prototypeKeys),
       fc.string({ unit: 'grapheme', maxLength: 10 }),
     );
     const formValue = fc.oneof(
-      fc.constantFrom('SKU-A', 'SKU-B', 'SKU-NOPE', '1', '2', '99', '100', '0', '1e3', '1.5', ' 2', '0x10', 'BRL', 'pagou', '', '1500'),
+      fc.constantFrom(
+        'SKU-A',
+        'SKU-B',
+        'SKU-NOPE',
+        '1',
+        '2',
+        '99',
+        '100',
+        '0',
+        '1e3',
+        '1.5',
+        ' 2',
+        '0x10',
+        'BRL',
+        'pagou',
+        '',
+        '1500',
+      ),
       fc.string({ unit: 'grapheme', maxLength: 20 }),
     );
-    const encoded = fc.array(fc.tuple(formKey, formValue), { maxLength: 25 })
-      .map((fields) => fields.map(([name, value]) => `${encodeURIComponent(name)}=${encodeURIComponent(value)}`).join('&'));
-    const malformed = fc.array(fc.oneof(fc.constantFrom('%', '%E0%A4%A', '%ZZ', '&', '=', '+', 'product=SKU-A', '%00', '%FF%FE'), fc.string({ maxLength: 8 })), { maxLength: 12 })
+    const encoded = fc
+      .array(fc.tuple(formKey, formValue), { maxLength: 25 })
+      .map((fields) =>
+        fields.map(([name, value]) => `${encodeURIComponent(name)}=${encodeURIComponent(value)}`).join('&'),
+      );
+    const malformed = fc
+      .array(
+        fc.oneof(
+          fc.constantFrom('%', '%E0%A4%A', '%ZZ', '&', '=', '+', 'product=SKU-A', '%00', '%FF%FE'),
+          fc.string({ maxLength: 8 }),
+        ),
+        { maxLength: 12 },
+      )
       .map((parts) => parts.join(''));
     await fc.assert(
       fc.asyncProperty(fc.oneof(encoded, malformed), async (text) => {
@@ -252,17 +388,23 @@ describe('POST /api/checkout under arbitrary input', { timeout: 60_000 }, () => 
   it('when a body is not the gzip, deflate or br its Content-Encoding claims, answers 400 bad_request without calling a provider', async () => {
     for (const encoding of ['gzip', 'deflate', 'br']) {
       for (const body of ['{"items":[{"product":"SKU-A"}]}', '']) {
-        const answer = await assertHandled(() => post(body, { 'content-type': 'application/json', 'content-encoding': encoding }), { encoding, body });
+        const answer = await assertHandled(
+          () => post(body, { 'content-type': 'application/json', 'content-encoding': encoding }),
+          { encoding, body },
+        );
         assert.equal(answer.status, 400, `${encoding} ${JSON.stringify(body)}`);
         assert.equal(assertWellFormedProblem(answer, encoding).code, 'bad_request');
       }
     }
   });
 
-  it('after all of it, no prototype was polluted, every upstream call met Pagou\'s contract and nothing was logged as an internal error', () => {
+  it("after all of it, no prototype was polluted, every upstream call met Pagou's contract and nothing was logged as an internal error", () => {
     assert.deepEqual(Object.getOwnPropertyNames(Object.prototype).sort(), prototypeNames);
     assert.equal(({} as Record<string, unknown>).price, undefined);
     assert.deepEqual(pagou.schemaFailures, []);
-    assert.deepEqual(logs.entries.filter((entry) => (entry.level as number) >= 50), []);
+    assert.deepEqual(
+      logs.entries.filter((entry) => (entry.level as number) >= 50),
+      [],
+    );
   });
 });

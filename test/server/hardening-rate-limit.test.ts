@@ -5,10 +5,10 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import fc from 'fast-check';
 import { ipKeyGenerator } from 'express-rate-limit';
+import fc from 'fast-check';
 import request from 'supertest';
-import { clientKey } from '../../server/middleware/rate-limit.js';
+import { clientKey } from '../../server/http/middleware/rate-limit.js';
 import { testApp } from './support.js';
 
 describe('the rate-limit key', () => {
@@ -19,20 +19,29 @@ describe('the rate-limit key', () => {
       fc.ipV6(),
       fc.constantFrom('::1', '::', '::ffff:7f00:1', '::127.0.0.1', '2001:db8::1', ''),
     );
-    fc.assert(fc.property(address, (ip) => assert.equal(clientKey(ip), ipKeyGenerator(ip), ip)), { numRuns: 5_000 });
+    fc.assert(
+      fc.property(address, (ip) => assert.equal(clientKey(ip), ipKeyGenerator(ip), ip)),
+      { numRuns: 5_000 },
+    );
   });
 
   it('when X-Forwarded-For arrives and TRUST_PROXY is 0, warns the operator once', async () => {
     const { app, logs } = testApp();
     for (let sent = 0; sent < 3; sent += 1) {
-      await request(app).post('/api/checkout').set('x-forwarded-for', '203.0.113.9').send({ items: [{ product: 'SKU-A' }] });
+      await request(app)
+        .post('/api/checkout')
+        .set('x-forwarded-for', '203.0.113.9')
+        .send({ items: [{ product: 'SKU-A' }] });
     }
     assert.equal(logs.entries.filter((entry) => String(entry.msg).includes('set TRUST_PROXY')).length, 1);
   });
 
   it('when TRUST_PROXY counts the proxy in front, does not warn', async () => {
     const { app, logs } = testApp({ TRUST_PROXY: '1' });
-    await request(app).post('/api/checkout').set('x-forwarded-for', '203.0.113.9').send({ items: [{ product: 'SKU-A' }] });
+    await request(app)
+      .post('/api/checkout')
+      .set('x-forwarded-for', '203.0.113.9')
+      .send({ items: [{ product: 'SKU-A' }] });
     assert.ok(!logs.text.includes('set TRUST_PROXY'));
   });
 });

@@ -8,12 +8,12 @@ import assert from 'node:assert/strict';
 import type { ServerResponse } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { SignJWT } from 'jose';
-import { loadConfig } from '../../server/config.js';
-import { signCustomerToken } from '../../server/customer-token.js';
-import { PAGOU_TEST_KEY } from './fake-pagou.js';
+import { signCustomerToken } from '../../server/checkout/customer-token.js';
+import { loadConfig } from '../../server/config/load-config.js';
 import { LAGO_API_KEY, lagoCustomer, lagoCustomerIdOf, TOKEN_SECRET } from './fake-lago.js';
-import { answerOf, listenInFrontOf, type Answer } from './hardening-support.js';
-import { fixtureCatalog, sendJson, startFakeUpstream, type FakeUpstream, type LogCapture } from './support.js';
+import { PAGOU_TEST_KEY } from './fake-pagou.js';
+import { type Answer, answerOf, listenInFrontOf } from './hardening-support.js';
+import { type FakeUpstream, fixtureCatalog, type LogCapture, sendJson, startFakeUpstream } from './support.js';
 
 const secrets = [PAGOU_TEST_KEY, LAGO_API_KEY, TOKEN_SECRET];
 const forms = secrets.flatMap((secret) => [
@@ -30,32 +30,52 @@ function assertNoSecret(text: string, where: string): void {
 /** Upstream answers that quote back what they were sent, keyed by the scenario the request names. */
 const quoting = (key: string): Record<string, (res: ServerResponse, success: unknown, status: number) => void> => ({
   ok: (res, success, status) => sendJson(res, status, success),
-  'unauthorized quoting the key': (res) => sendJson(res, 401, { status: 401, error: `Invalid API key: ${key}`, message: `Bearer ${key} was refused` }),
+  'unauthorized quoting the key': (res) =>
+    sendJson(res, 401, { status: 401, error: `Invalid API key: ${key}`, message: `Bearer ${key} was refused` }),
   'forbidden problem quoting the key': (res) => {
-    res.writeHead(403, { 'content-type': 'application/problem+json' })
-      .end(JSON.stringify({ type: 'about:blank', title: 'Forbidden', status: 403, detail: `key ${key} may not do this` }));
+    res
+      .writeHead(403, { 'content-type': 'application/problem+json' })
+      .end(
+        JSON.stringify({ type: 'about:blank', title: 'Forbidden', status: 403, detail: `key ${key} may not do this` }),
+      );
   },
-  'validation errors quoting the key': (res) => sendJson(res, 422, {
-    status: 422, error: 'Unprocessable Entity', code: 'third_party_error',
-    error_details: { third_party: 'Stripe', thirdparty_error: `Invalid API Key provided: ${key}` },
-    errors: [{ field: 'authorization', message: `Bearer ${key}`, code: 'invalid' }],
-  }),
-  'errors keyed by the key': (res) => sendJson(res, 422, {
-    status: 422, error: 'Unprocessable Entity', code: 'validation_errors',
-    error_details: { [key]: ['invalid'] }, errors: [{ [key]: 'invalid' }],
-  }),
-  'rate limited quoting the key': (res) => sendJson(res, 429, { error: `too many calls for ${key}` }, { 'retry-after': '2' }),
-  'html error page echoing the request': (res) => res.writeHead(500, { 'content-type': 'text/html' }).end(`<pre>Authorization: Bearer ${key}</pre>`),
+  'validation errors quoting the key': (res) =>
+    sendJson(res, 422, {
+      status: 422,
+      error: 'Unprocessable Entity',
+      code: 'third_party_error',
+      error_details: { third_party: 'Stripe', thirdparty_error: `Invalid API Key provided: ${key}` },
+      errors: [{ field: 'authorization', message: `Bearer ${key}`, code: 'invalid' }],
+    }),
+  'errors keyed by the key': (res) =>
+    sendJson(res, 422, {
+      status: 422,
+      error: 'Unprocessable Entity',
+      code: 'validation_errors',
+      error_details: { [key]: ['invalid'] },
+      errors: [{ [key]: 'invalid' }],
+    }),
+  'rate limited quoting the key': (res) =>
+    sendJson(res, 429, { error: `too many calls for ${key}` }, { 'retry-after': '2' }),
+  'html error page echoing the request': (res) =>
+    res.writeHead(500, { 'content-type': 'text/html' }).end(`<pre>Authorization: Bearer ${key}</pre>`),
   'success false quoting the key': (res, _success, status) => sendJson(res, status, { success: false, message: key }),
-  'unsafe url carrying the key': (res, _success, status) => sendJson(res, status, {
-    success: true, requestId: 'r', data: { url: `javascript:alert('${key}')` }, customer: { checkout_url: `javascript:alert('${key}')` },
-  }),
-  'redirect carrying the key': (res) => res.writeHead(302, { location: `https://evil.example/?key=${encodeURIComponent(key)}` }).end(),
+  'unsafe url carrying the key': (res, _success, status) =>
+    sendJson(res, status, {
+      success: true,
+      requestId: 'r',
+      data: { url: `javascript:alert('${key}')` },
+      customer: { checkout_url: `javascript:alert('${key}')` },
+    }),
+  'redirect carrying the key': (res) =>
+    res.writeHead(302, { location: `https://evil.example/?key=${encodeURIComponent(key)}` }).end(),
   reset: (res) => res.socket!.resetAndDestroy(),
   hang: () => {},
   'over 1 MB quoting the key': (res, _success, status) => {
     res.on('error', () => {});
-    res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify({ error: key, padding: 'x'.repeat(1024 * 1024) }));
+    res
+      .writeHead(status, { 'content-type': 'application/json' })
+      .end(JSON.stringify({ error: key, padding: 'x'.repeat(1024 * 1024) }));
   },
 });
 
@@ -78,7 +98,9 @@ before(async () => {
     lagoScenarios[customerId]!(res, { customer: lagoCustomer(customerId) }, 200);
   });
   ({ logs, ...proxy } = await listenInFrontOf(pagou, lago, {
-    ALLOWED_ORIGINS: 'https://shop.example', UPSTREAM_TIMEOUT_MS: '300', RATE_LIMIT_PER_MINUTE: '1000',
+    ALLOWED_ORIGINS: 'https://shop.example',
+    UPSTREAM_TIMEOUT_MS: '300',
+    RATE_LIMIT_PER_MINUTE: '1000',
   }));
 });
 
@@ -89,7 +111,9 @@ after(async () => {
 });
 
 async function send(path: string, init: RequestInit = {}): Promise<Answer> {
-  const answer = await answerOf(await fetch(`${proxy.url}${path}`, { redirect: 'manual', signal: AbortSignal.timeout(5_000), ...init }));
+  const answer = await answerOf(
+    await fetch(`${proxy.url}${path}`, { redirect: 'manual', signal: AbortSignal.timeout(5_000), ...init }),
+  );
   answers.push(answer);
   const headers = [...answer.headers].map(([name, value]) => `${name}: ${value}`).join('\n');
   assertNoSecret(`${answer.status}\n${headers}\n${answer.text}`, `the answer to ${init.method ?? 'GET'} ${path}`);
@@ -97,7 +121,11 @@ async function send(path: string, init: RequestInit = {}): Promise<Answer> {
 }
 
 const postJson = (body: unknown, headers: Record<string, string> = {}) =>
-  send('/api/checkout', { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  send('/api/checkout', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
 
 describe('secrets never leave the proxy', { timeout: 30_000 }, () => {
   it('when Pagou succeeds or fails in every way, quoting the key back, no answer carries a secret', async () => {
@@ -111,16 +139,25 @@ describe('secrets never leave the proxy', { timeout: 30_000 }, () => {
   it('when Lago succeeds or fails in every way, quoting the key back, no answer carries a secret', async () => {
     const statuses = [];
     for (const customerId of Object.keys(lagoScenarios)) {
-      statuses.push((await postJson({ customer_token: await signCustomerToken(customerId, { secret: TOKEN_SECRET }) })).status);
+      statuses.push(
+        (await postJson({ customer_token: await signCustomerToken(customerId, { secret: TOKEN_SECRET }) })).status,
+      );
     }
     assert.equal(statuses[0], 201);
-    assert.ok(statuses.slice(1).every((status) => status >= 500), String(statuses));
+    assert.ok(
+      statuses.slice(1).every((status) => status >= 500),
+      String(statuses),
+    );
   });
 
   it('when the browser sends every kind of bad request, no answer carries a secret', async () => {
     const forged = await signCustomerToken('cus_1', { secret: 'another-secret-that-is-32-bytes-long!!' });
     const now = Math.floor(Date.now() / 1000);
-    const expired = await new SignJWT().setProtectedHeader({ alg: 'HS256' }).setSubject('cus_1').setIssuedAt(now - 120).setExpirationTime(now - 60)
+    const expired = await new SignJWT()
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('cus_1')
+      .setIssuedAt(now - 120)
+      .setExpirationTime(now - 60)
       .sign(new TextEncoder().encode(TOKEN_SECRET));
     const codes = [
       await postJson({ items: [{ product: 'SKU-A', price: 1 }] }),
@@ -131,35 +168,64 @@ describe('secrets never leave the proxy', { timeout: 30_000 }, () => {
       await postJson({ customer_token: expired }),
       await postJson({ customer_token: `${TOKEN_SECRET}.${TOKEN_SECRET}.${TOKEN_SECRET}` }),
       await postJson({ items: [{ product: 'SKU-A' }] }, { origin: 'https://evil.example' }),
-      await send('/api/checkout', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"items":' }),
+      await send('/api/checkout', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"items":',
+      }),
       await send('/api/checkout', { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'x' }),
-      await send('/api/checkout', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ title: 'x'.repeat(20_000) }) }),
+      await send('/api/checkout', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ title: 'x'.repeat(20_000) }),
+      }),
       await send('/api/checkout', { method: 'GET' }),
       await send('/nowhere'),
     ].map((answer) => (JSON.parse(answer.text) as { code: string }).code);
     assert.deepEqual(codes, [
-      'validation_error', 'unknown_product', 'amount_not_allowed', 'provider_unavailable', 'invalid_customer_token',
-      'invalid_customer_token', 'invalid_customer_token', 'origin_not_allowed', 'malformed_json', 'unsupported_media_type',
-      'payload_too_large', 'method_not_allowed', 'not_found',
+      'validation_error',
+      'unknown_product',
+      'amount_not_allowed',
+      'provider_unavailable',
+      'invalid_customer_token',
+      'invalid_customer_token',
+      'invalid_customer_token',
+      'origin_not_allowed',
+      'malformed_json',
+      'unsupported_media_type',
+      'payload_too_large',
+      'method_not_allowed',
+      'not_found',
     ]);
   });
 
   it('when the browser posts the plain form, succeeds or is refused with a page, or reads the public routes, no answer carries a secret', async () => {
-    const form = (body: string) => send('/api/checkout', {
-      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' }, body,
-    });
+    const form = (body: string) =>
+      send('/api/checkout', {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' },
+        body,
+      });
     assert.equal((await form('product=SKU-A&title=ok')).status, 303);
     assert.equal((await form('product=SKU-NOPE')).status, 422);
     assert.equal((await send('/api/products')).status, 200);
     assert.equal((await send('/healthz')).status, 200);
     await send('/checkout-button.js');
-    await send('/api/checkout', { method: 'OPTIONS', headers: { origin: 'https://shop.example', 'access-control-request-method': 'POST' } });
+    await send('/api/checkout', {
+      method: 'OPTIONS',
+      headers: { origin: 'https://shop.example', 'access-control-request-method': 'POST' },
+    });
   });
 
   it('when a client passes the rate limit, the 429 carries no secret', async () => {
     const { logs: limitedLogs, ...limited } = await listenInFrontOf(pagou, lago, { RATE_LIMIT_PER_MINUTE: '1' });
     try {
-      const post = () => fetch(`${limited.url}/api/checkout`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"items":[{"product":"SKU-B"}],"title":"ok"}' });
+      const post = () =>
+        fetch(`${limited.url}/api/checkout`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: '{"items":[{"product":"SKU-B"}],"title":"ok"}',
+        });
       assert.equal((await post()).status, 201);
       const answer = await answerOf(await post());
       assert.equal(answer.status, 429);
@@ -173,12 +239,22 @@ describe('secrets never leave the proxy', { timeout: 30_000 }, () => {
   it('after all of it, no log line carries a secret, though the upstream refusals were logged for the operator', () => {
     assert.ok(answers.length >= 40);
     assertNoSecret(logs.text, 'the log');
-    assert.ok(logs.entries.some((entry) => entry.upstream === 'pagou') && logs.entries.some((entry) => entry.upstream === 'lago'));
+    assert.ok(
+      logs.entries.some((entry) => entry.upstream === 'pagou') &&
+        logs.entries.some((entry) => entry.upstream === 'lago'),
+    );
   });
 
   it('when the configuration is bad, the error names the variables and never their values', () => {
     assert.throws(
-      () => loadConfig({ CATALOG_FILE: fixtureCatalog, PAGOU_API_KEY: PAGOU_TEST_KEY, PAGOU_API_URL: `ftp://${PAGOU_TEST_KEY}@x`, LAGO_API_KEY, CUSTOMER_TOKEN_SECRET: 'short' }),
+      () =>
+        loadConfig({
+          CATALOG_FILE: fixtureCatalog,
+          PAGOU_API_KEY: PAGOU_TEST_KEY,
+          PAGOU_API_URL: `ftp://${PAGOU_TEST_KEY}@x`,
+          LAGO_API_KEY,
+          CUSTOMER_TOKEN_SECRET: 'short',
+        }),
       (error: Error) => {
         assertNoSecret(error.message, 'the configuration error');
         assert.ok(!error.message.includes('short'), 'the short secret was echoed');

@@ -1,5 +1,5 @@
 /**
- * Graceful shutdown under load, on the real entry point (`server/index.ts`, as `npm start` runs it
+ * Graceful shutdown under load, on the real entry point (`server/cli/index.ts`, as `npm start` runs it
  * once built): SIGTERM while 100 checkouts wait on a slow Pagou. Every one of them must still get
  * its 201 with `Connection: close`, new connections must be refused at once, and the process must
  * exit 0 on its own, as soon as they are answered rather than at the end of its 10 s grace period.
@@ -7,20 +7,20 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { connect } from 'node:net';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
-import { created, PAGOU_TEST_KEY, startFakePagou, type FakePagou } from './fake-pagou.js';
+import { fileURLToPath } from 'node:url';
+import { created, type FakePagou, PAGOU_TEST_KEY, startFakePagou } from './fake-pagou.js';
 import { fixtureCatalog } from './support.js';
 
 const IN_FLIGHT = 100;
 const UPSTREAM_DELAY_MS = 1_000;
-const entry = fileURLToPath(new URL('../../server/index.ts', import.meta.url));
+const entry = fileURLToPath(new URL('../../server/cli/index.ts', import.meta.url));
 const tsx = import.meta.resolve('tsx');
 
 let pagou: FakePagou;
@@ -48,8 +48,14 @@ async function startProxy(): Promise<number> {
   proxy = spawn(process.execPath, ['--import', tsx, entry], {
     cwd: scratch,
     env: {
-      PATH: process.env.PATH, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', CATALOG_FILE: fixtureCatalog,
-      PAGOU_API_KEY: PAGOU_TEST_KEY, PAGOU_API_URL: pagou.url, RATE_LIMIT_PER_MINUTE: '10000',
+      PATH: process.env.PATH,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'info',
+      CATALOG_FILE: fixtureCatalog,
+      PAGOU_API_KEY: PAGOU_TEST_KEY,
+      PAGOU_API_URL: pagou.url,
+      RATE_LIMIT_PER_MINUTE: '10000',
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -77,10 +83,24 @@ interface Outcome {
 /** One checkout; half of them on keep-alive connections, as a reverse proxy would send them. */
 function checkout(port: number, agent: Agent | false): Promise<Outcome> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, method: 'POST', path: '/api/checkout', agent, headers: { 'content-type': 'application/json' }, timeout: 15_000 }, (res) => {
-      let body = '';
-      res.setEncoding('utf8').on('data', (chunk: string) => (body += chunk)).once('end', () => resolve({ status: res.statusCode!, connection: res.headers.connection, body }));
-    });
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port,
+        method: 'POST',
+        path: '/api/checkout',
+        agent,
+        headers: { 'content-type': 'application/json' },
+        timeout: 15_000,
+      },
+      (res) => {
+        let body = '';
+        res
+          .setEncoding('utf8')
+          .on('data', (chunk: string) => (body += chunk))
+          .once('end', () => resolve({ status: res.statusCode!, connection: res.headers.connection, body }));
+      },
+    );
     req.once('timeout', () => req.destroy(new Error('no answer within 15 s')));
     req.once('error', reject);
     req.end(JSON.stringify({ items: [{ product: 'SKU-A', quantity: 1 }] }));
@@ -112,25 +132,42 @@ describe('graceful shutdown under load', { timeout: 40_000 }, () => {
     const port = await startProxy();
     const keepAlive = new Agent({ keepAlive: true, maxSockets: Infinity });
     try {
-      const outcomes = Array.from({ length: IN_FLIGHT }, (_, index) => checkout(port, index % 2 === 0 ? keepAlive : false));
+      const outcomes = Array.from({ length: IN_FLIGHT }, (_, index) =>
+        checkout(port, index % 2 === 0 ? keepAlive : false),
+      );
       await waitFor(() => pagou.requests.length === IN_FLIGHT, `all ${IN_FLIGHT} checkouts to reach Pagou`);
 
       const exited = once(proxy!, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
       proxy!.kill('SIGTERM');
-      await waitFor(() => logLines.some((entry) => String(entry.msg).startsWith('shutting down')), 'the shutdown log line');
+      await waitFor(
+        () => logLines.some((entry) => String(entry.msg).startsWith('shutting down')),
+        'the shutdown log line',
+      );
       assert.equal(await tryConnect(port), 'ECONNREFUSED', 'a new connection after SIGTERM');
 
       const answers = await Promise.all(outcomes);
-      assert.deepEqual(answers.filter(({ status }) => status !== 201), [], 'every in-flight checkout ends with 201');
-      for (const { body } of answers) assert.equal((JSON.parse(body) as { url: string }).url, 'https://pay.example/c/shutdown');
+      assert.deepEqual(
+        answers.filter(({ status }) => status !== 201),
+        [],
+        'every in-flight checkout ends with 201',
+      );
+      for (const { body } of answers)
+        assert.equal((JSON.parse(body) as { url: string }).url, 'https://pay.example/c/shutdown');
       // Or a keep-alive client would go on sending checkouts on them until the grace period cuts them.
-      assert.deepEqual(answers.filter(({ connection }) => connection !== 'close'), [], 'every answer after SIGTERM closes its connection');
+      assert.deepEqual(
+        answers.filter(({ connection }) => connection !== 'close'),
+        [],
+        'every answer after SIGTERM closes its connection',
+      );
 
       const deadline = setTimeout(() => proxy!.kill('SIGKILL'), 10_000);
       const [code, signal] = await exited;
       clearTimeout(deadline);
       assert.deepEqual({ code, signal }, { code: 0, signal: null }, 'exits 0 on its own within 10 s of SIGTERM');
-      assert.ok(logLines.some((entry) => entry.msg === 'stopped'), 'stopped after draining, not at the end of the grace period');
+      assert.ok(
+        logLines.some((entry) => entry.msg === 'stopped'),
+        'stopped after draining, not at the end of the grace period',
+      );
       assert.equal(pagou.requests.length, IN_FLIGHT, 'no checkout was retried or lost');
     } finally {
       keepAlive.destroy();

@@ -3,10 +3,10 @@ import { once } from 'node:events';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
-import { problemType, problemTypes, type Problem } from '../../server/problems.js';
+import { type Problem, problemType, problemTypes } from '../../contract/problems.js';
 import { lagoEnv } from './fake-lago.js';
 import { PAGOU_TEST_KEY } from './fake-pagou.js';
-import { testApp, type FakeUpstream } from './support.js';
+import { type FakeUpstream, testApp } from './support.js';
 
 /**
  * An app on a loopback port, for tests that send many requests (a real socket is several times
@@ -47,7 +47,11 @@ export async function answerOf(response: Response): Promise<Answer> {
  * contract, and a detail. Returns the parsed problem.
  */
 export function assertWellFormedProblem(answer: Answer, context = ''): Problem {
-  assert.match(answer.headers.get('content-type') ?? '', /^application\/problem\+json\b/, `not problem+json (${answer.status}) ${context}`);
+  assert.match(
+    answer.headers.get('content-type') ?? '',
+    /^application\/problem\+json\b/,
+    `not problem+json (${answer.status}) ${context}`,
+  );
   const problem = JSON.parse(answer.text) as Problem;
   assert.ok(Object.hasOwn(problemTypes, problem.code), `unknown code ${problem.code} ${context}`);
   const { status, title } = problemTypes[problem.code];

@@ -1,27 +1,45 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import type { Express } from 'express';
 import request, { type Response } from 'supertest';
-import { signCustomerToken } from '../../server/customer-token.js';
-import type { App } from '../../server/app.js';
-import type { ProblemCode } from '../../server/problems.js';
+import type { ProblemCode } from '../../contract/problems.js';
+import { signCustomerToken } from '../../server/checkout/customer-token.js';
 import {
-  assertCheckoutUrlCall, assertNoSecrets, LAGO_API_KEY, lagoCustomer, lagoEnv, lagoReplies, type LagoReply, type LagoScenario,
-  proxyToLago, startFakeLago, STRIPE_CHECKOUT_URL, TOKEN_SECRET,
+  assertCheckoutUrlCall,
+  assertNoSecrets,
+  LAGO_API_KEY,
+  type LagoReply,
+  type LagoScenario,
+  lagoCustomer,
+  lagoEnv,
+  lagoReplies,
+  proxyToLago,
+  STRIPE_CHECKOUT_URL,
+  startFakeLago,
+  TOKEN_SECRET,
 } from './fake-lago.js';
 import { assertProblem, testApp } from './support.js';
 
 const CUSTOMER_ID = 'cust_42';
 
-async function askForSetupLink(app: App, customerId = CUSTOMER_ID, body: Record<string, unknown> = { provider: 'lago' }): Promise<Response> {
+async function askForSetupLink(
+  app: Express,
+  customerId = CUSTOMER_ID,
+  body: Record<string, unknown> = { provider: 'lago' },
+): Promise<Response> {
   const token = await signCustomerToken(customerId, { secret: TOKEN_SECRET });
-  return request(app).post('/api/checkout').send({ ...body, customer_token: token });
+  return request(app)
+    .post('/api/checkout')
+    .send({ ...body, customer_token: token });
 }
 
 /** Lago's own words (its `error` text, its error details, an HTML page) must stay out of the answer. */
 function assertNoLagoBody(res: Response, reply: LagoReply): void {
   if (typeof reply === 'string') return;
   const json = reply.json as { error?: string; error_details?: Record<string, unknown> } | undefined;
-  const words = [reply.text, json?.error, ...Object.values(json?.error_details ?? {}).flat()].filter((word): word is string => typeof word === 'string');
+  const words = [reply.text, json?.error, ...Object.values(json?.error_details ?? {}).flat()].filter(
+    (word): word is string => typeof word === 'string',
+  );
   for (const word of words) assert.ok(!res.text.includes(word), `the answer repeats Lago's "${word}"`);
 }
 
@@ -37,7 +55,10 @@ test('when Lago answers 200 with the customer, answers 201 with its checkout URL
 });
 
 test('when the request names no provider and only Lago makes set-up links, the token goes to Lago', async (t) => {
-  const { app, lago } = await proxyToLago(t, lagoReplies.checkoutUrl, { PAGOU_API_KEY: 'pagou-key-never-called', PAGOU_API_URL: 'http://127.0.0.1:9' });
+  const { app, lago } = await proxyToLago(t, lagoReplies.checkoutUrl, {
+    PAGOU_API_KEY: 'pagou-key-never-called',
+    PAGOU_API_URL: 'http://127.0.0.1:9',
+  });
   const res = await askForSetupLink(app, CUSTOMER_ID, {});
   assert.equal(res.status, 201);
   assert.equal(res.body.provider, 'lago');
@@ -55,10 +76,27 @@ test('when LAGO_API_URL ends with a slash, the path is still exactly /api/v1/cus
 
 const successVariants: Array<[string, LagoScenario]> = [
   ['201 instead of 200', (id) => ({ status: 201, json: { customer: lagoCustomer(id) } })],
-  ['no payment_provider_code', (id) => ({ status: 200, json: { customer: lagoCustomer(id, { payment_provider_code: undefined }) } })],
-  ['a null payment_provider_code', (id) => ({ status: 200, json: { customer: lagoCustomer(id, { payment_provider_code: null }) } })],
-  ['fields this proxy does not know', (id) => ({ status: 200, json: { customer: lagoCustomer(id, { billing_entity_code: 'acme' }), meta: { v: 2 } } })],
-  ['a checkout URL on another https host', (id) => ({ status: 200, json: { customer: lagoCustomer(id, { checkout_url: 'https://pay.gocardless.com/billing/static/flow?id=BRF123' }) } })],
+  [
+    'no payment_provider_code',
+    (id) => ({ status: 200, json: { customer: lagoCustomer(id, { payment_provider_code: undefined }) } }),
+  ],
+  [
+    'a null payment_provider_code',
+    (id) => ({ status: 200, json: { customer: lagoCustomer(id, { payment_provider_code: null }) } }),
+  ],
+  [
+    'fields this proxy does not know',
+    (id) => ({ status: 200, json: { customer: lagoCustomer(id, { billing_entity_code: 'acme' }), meta: { v: 2 } } }),
+  ],
+  [
+    'a checkout URL on another https host',
+    (id) => ({
+      status: 200,
+      json: {
+        customer: lagoCustomer(id, { checkout_url: 'https://pay.gocardless.com/billing/static/flow?id=BRF123' }),
+      },
+    }),
+  ],
 ];
 
 for (const [variant, scenario] of successVariants) {
@@ -101,8 +139,17 @@ const errorRows: Array<[string, LagoReply, number, ProblemCode]> = [
   ['422 third_party_error', lagoReplies.thirdPartyError, 502, 'provider_rejected'],
   [
     '422 with validation errors this proxy does not know',
-    { status: 422, json: { status: 422, error: 'Unprocessable Entity', code: 'validation_errors', error_details: { customer: ['value_is_invalid'] } } },
-    502, 'upstream_rejected',
+    {
+      status: 422,
+      json: {
+        status: 422,
+        error: 'Unprocessable Entity',
+        code: 'validation_errors',
+        error_details: { customer: ['value_is_invalid'] },
+      },
+    },
+    502,
+    'upstream_rejected',
   ],
   ['405 feature_not_supported', lagoReplies.featureNotSupported, 422, 'provider_not_supported'],
   ['401 Unauthorized (the Lago key)', lagoReplies.unauthorized, 502, 'upstream_auth_failed'],
@@ -134,7 +181,7 @@ test('when Lago refuses the key, the detail tells the operator to check LAGO_API
   assert.match(res.body.detail, /LAGO_API_KEY/);
 });
 
-test('when Stripe refuses the session, Stripe\'s message is logged as a warning and not returned', async (t) => {
+test("when Stripe refuses the session, Stripe's message is logged as a warning and not returned", async (t) => {
   const { app, logs } = await proxyToLago(t, lagoReplies.thirdPartyError);
   const res = await askForSetupLink(app);
   assertProblem(res, 502, 'provider_rejected');
@@ -147,7 +194,10 @@ test('when Stripe refuses the session, Stripe\'s message is logged as a warning 
 });
 
 test('when an error body quotes the Lago key, the log line carries it redacted', async (t) => {
-  const { app, logs } = await proxyToLago(t, { status: 401, json: { status: 401, error: `Unauthorized: Bearer ${LAGO_API_KEY}` } });
+  const { app, logs } = await proxyToLago(t, {
+    status: 401,
+    json: { status: 401, error: `Unauthorized: Bearer ${LAGO_API_KEY}` },
+  });
   const res = await askForSetupLink(app);
   assertProblem(res, 502, 'upstream_auth_failed');
   assert.match(logs.text, /Unauthorized: Bearer \[redacted\]/);
@@ -188,9 +238,21 @@ const malformedSuccesses: Array<[string, LagoScenario]> = [
   ['no checkout_url', (id) => ({ status: 200, json: { customer: lagoCustomer(id, { checkout_url: undefined }) } })],
   ['an empty checkout_url', (id) => ({ status: 200, json: { customer: lagoCustomer(id, { checkout_url: '' }) } })],
   ['a numeric checkout_url', (id) => ({ status: 200, json: { customer: lagoCustomer(id, { checkout_url: 42 }) } })],
-  ['a plain-http checkout_url', (id) => ({ status: 200, json: { customer: lagoCustomer(id, { checkout_url: 'http://checkout.stripe.com/c/pay/cs_test' }) } })],
-  ['a relative checkout_url', (id) => ({ status: 200, json: { customer: lagoCustomer(id, { checkout_url: '/c/pay/cs_test' }) } })],
-  ['a javascript: checkout_url', (id) => ({ status: 200, json: { customer: lagoCustomer(id, { checkout_url: 'javascript:alert(1)' }) } })],
+  [
+    'a plain-http checkout_url',
+    (id) => ({
+      status: 200,
+      json: { customer: lagoCustomer(id, { checkout_url: 'http://checkout.stripe.com/c/pay/cs_test' }) },
+    }),
+  ],
+  [
+    'a relative checkout_url',
+    (id) => ({ status: 200, json: { customer: lagoCustomer(id, { checkout_url: '/c/pay/cs_test' }) } }),
+  ],
+  [
+    'a javascript: checkout_url',
+    (id) => ({ status: 200, json: { customer: lagoCustomer(id, { checkout_url: 'javascript:alert(1)' }) } }),
+  ],
   ['a null customer', { status: 200, json: { customer: null } }],
   ['no customer', { status: 200, json: {} }],
   ['customer as an array', (id) => ({ status: 200, json: { customer: [lagoCustomer(id)] } })],

@@ -2,10 +2,27 @@ import assert from 'node:assert/strict';
 import { describe, it, type TestContext } from 'node:test';
 import request from 'supertest';
 import {
-  CHECKOUT_LINKS_PATH, created, dropMidBody, gzippedSuccess, hang, htmlPage, hugeSuccess, json, PAGOU_TEST_KEY, pagouContractViolations,
-  problem, raw, resetConnection, simpleError, stallAfterHeaders, startFakePagou, UPSTREAM_DETAIL, type FakePagou, type PagouScenario,
+  CHECKOUT_LINKS_PATH,
+  created,
+  dropMidBody,
+  type FakePagou,
+  gzippedSuccess,
+  hang,
+  htmlPage,
+  hugeSuccess,
+  json,
+  PAGOU_TEST_KEY,
+  type PagouScenario,
+  pagouContractViolations,
+  problem,
+  raw,
+  resetConnection,
+  simpleError,
+  stallAfterHeaders,
+  startFakePagou,
+  UPSTREAM_DETAIL,
 } from './fake-pagou.js';
-import { startFakeUpstream, testApp, type LogCapture } from './support.js';
+import { type LogCapture, startFakeUpstream, testApp } from './support.js';
 
 /** Each test is bounded; the slowest path is a 300 ms upstream timeout. */
 const bounded = { timeout: 10_000 };
@@ -32,7 +49,11 @@ interface ProxyUnderTest {
 }
 
 /** A fresh proxy in front of a fresh fake Pagou answering with `scenario`; both closed after the test. */
-async function proxyTo(t: TestContext, scenario: PagouScenario, env: Record<string, string> = {}): Promise<ProxyUnderTest> {
+async function proxyTo(
+  t: TestContext,
+  scenario: PagouScenario,
+  env: Record<string, string> = {},
+): Promise<ProxyUnderTest> {
   const pagou = await startFakePagou(scenario);
   t.after(() => pagou.close());
   return { pagou, ...proxyFor(pagou.url, env) };
@@ -67,8 +88,15 @@ function assertProblem(res: request.Response, status: number, code: keyof typeof
   assert.equal(typeof body.detail, 'string');
   assert.ok((body.detail as string).length > 0);
   const { errors, ...rest } = body;
-  if (code.startsWith('upstream_')) assert.equal(errors, undefined, 'upstream field errors are not the shopper\'s to fix');
-  assert.deepEqual(rest, { type: `urn:checkout-button:problem:${code}`, title: titles[code], status, detail: body.detail, code });
+  if (code.startsWith('upstream_'))
+    assert.equal(errors, undefined, "upstream field errors are not the shopper's to fix");
+  assert.deepEqual(rest, {
+    type: `urn:checkout-button:problem:${code}`,
+    title: titles[code],
+    status,
+    detail: body.detail,
+    code,
+  });
 }
 
 /** The proxy called Pagou exactly once (a POST is never retried), with a request that met Pagou's contract. */
@@ -92,13 +120,17 @@ function itAnswersEach(answers: Array<[string, PagouScenario]>, status: number, 
 
 describe('the fake Pagou', () => {
   const valid = {
-    method: 'POST', url: CHECKOUT_LINKS_PATH, body: '{"amount":100}',
+    method: 'POST',
+    url: CHECKOUT_LINKS_PATH,
+    body: '{"amount":100}',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${PAGOU_TEST_KEY}` },
   };
 
   it('when a request matches the contract, finds nothing wrong', () => {
     assert.deepEqual(pagouContractViolations(valid), []);
-    const products = [{ external_id: 'A', name: 'A', price: 1, description: null, image_url: null, compare_price: null }];
+    const products = [
+      { external_id: 'A', name: 'A', price: 1, description: null, image_url: null, compare_price: null },
+    ];
     assert.deepEqual(pagouContractViolations({ ...valid, body: JSON.stringify({ products }) }), []);
   });
 
@@ -108,12 +140,29 @@ describe('the fake Pagou', () => {
     assert.ok(violations({ body: '{"amount":"100"}' }) > 0, 'a string amount');
     assert.ok(violations({ body: '{"amount":100,"currency":"XXX"}' }) > 0, 'a currency outside the enum');
     assert.ok(violations({ body: '{"products":[]}' }) > 0, 'no products');
-    assert.ok(violations({ body: JSON.stringify({ products: Array(26).fill({ external_id: 'A', name: 'A', price: 1 }) }) }) > 0, '26 products');
-    assert.ok(violations({ body: '{"products":[{"external_id":"A","name":"A","price":1,"image_url":"not a uri"}]}' }) > 0, 'an image_url that is no URI');
-    assert.ok(violations({ body: '{"products":[{"external_id":"A","name":"A","price":1,"type":"service"}]}' }) > 0, 'an unknown type');
-    assert.ok(violations({ body: `{"products":[{"external_id":"A","name":"A","price":1,"description":"${'d'.repeat(2001)}"}]}` }) > 0, 'a long description');
+    assert.ok(
+      violations({ body: JSON.stringify({ products: Array(26).fill({ external_id: 'A', name: 'A', price: 1 }) }) }) > 0,
+      '26 products',
+    );
+    assert.ok(
+      violations({ body: '{"products":[{"external_id":"A","name":"A","price":1,"image_url":"not a uri"}]}' }) > 0,
+      'an image_url that is no URI',
+    );
+    assert.ok(
+      violations({ body: '{"products":[{"external_id":"A","name":"A","price":1,"type":"service"}]}' }) > 0,
+      'an unknown type',
+    );
+    assert.ok(
+      violations({
+        body: `{"products":[{"external_id":"A","name":"A","price":1,"description":"${'d'.repeat(2001)}"}]}`,
+      }) > 0,
+      'a long description',
+    );
     assert.ok(violations({ body: '{"products":[{"name":"A","price":1}]}' }) > 0, 'no external_id');
-    assert.ok(violations({ body: '{"amount":100,"products":[{"external_id":"A","name":"A","price":1}]}' }) > 0, 'both amount and products');
+    assert.ok(
+      violations({ body: '{"amount":100,"products":[{"external_id":"A","name":"A","price":1}]}' }) > 0,
+      'both amount and products',
+    );
     assert.ok(violations({ body: '{"title":"T"}' }) > 0, 'neither amount nor products');
     assert.ok(violations({ body: '{"amount":' }) > 0, 'no JSON');
     assert.ok(violations({ method: 'PUT' }) > 0, 'another method');
@@ -136,16 +185,25 @@ describe('POST /api/checkout with Pagou', bounded, () => {
       assert.deepEqual(res.body, { url: 'https://pay.example/c/abc', provider: 'pagou' });
       assert.equal(res.headers['cache-control'], 'no-store');
       assertCalledOnce(pagou);
-      assert.deepEqual(pagou.bodies(), [{
-        products: [
-          {
-            external_id: 'SKU-A', name: 'Alpha shirt', price: 7990, quantity: 3, currency: 'BRL', type: 'physical',
-            description: 'Cotton.', image_url: 'https://images.example/a.png', compare_price: 9990,
-          },
-          { external_id: 'SKU-B', name: 'Beta mug', price: 3990, quantity: 1, currency: 'BRL' },
-        ],
-        title: 'Order #1042',
-      }]);
+      assert.deepEqual(pagou.bodies(), [
+        {
+          products: [
+            {
+              external_id: 'SKU-A',
+              name: 'Alpha shirt',
+              price: 7990,
+              quantity: 3,
+              currency: 'BRL',
+              type: 'physical',
+              description: 'Cotton.',
+              image_url: 'https://images.example/a.png',
+              compare_price: 9990,
+            },
+            { external_id: 'SKU-B', name: 'Beta mug', price: 3990, quantity: 1, currency: 'BRL' },
+          ],
+          title: 'Order #1042',
+        },
+      ]);
     });
 
     it('when the request is a value-only amount, sends amount and currency and answers 201 with the URL', async (t) => {
@@ -167,7 +225,7 @@ describe('POST /api/checkout with Pagou', bounded, () => {
       assert.deepEqual(pagou.bodies(), [{ amount: 500, currency: 'BRL' }]);
     });
 
-    it('when the URL is on the merchant\'s custom https domain, answers 201 with it', async (t) => {
+    it("when the URL is on the merchant's custom https domain, answers 201 with it", async (t) => {
       const { checkout } = await proxyTo(t, created('https://checkout.minha-loja.com.br/l/9f8e7d?ref=btn'));
       const res = await checkout(cart);
 
@@ -192,9 +250,15 @@ describe('POST /api/checkout with Pagou', bounded, () => {
     });
 
     it('when the answer carries unknown fields, tolerates them and answers 201 with the URL', async (t) => {
-      const { checkout } = await proxyTo(t, json(201, {
-        success: true, requestId: 'req_1001', data: { url: 'https://pay.example/c/extra', expires_at: null, slug: 'extra' }, meta: { version: 3 },
-      }));
+      const { checkout } = await proxyTo(
+        t,
+        json(201, {
+          success: true,
+          requestId: 'req_1001',
+          data: { url: 'https://pay.example/c/extra', expires_at: null, slug: 'extra' },
+          meta: { version: 3 },
+        }),
+      );
       const res = await checkout(cart);
 
       assert.equal(res.status, 201);
@@ -208,7 +272,13 @@ describe('POST /api/checkout with Pagou', bounded, () => {
       assert.equal(res.status, 303);
       assert.equal(res.headers.location, 'https://pay.example/c/form');
       assertCalledOnce(pagou);
-      assert.deepEqual(pagou.bodies(), [{ products: [{ external_id: 'SKU-E', name: 'E-book', price: 2900, quantity: 2, currency: 'BRL', type: 'digital' }] }]);
+      assert.deepEqual(pagou.bodies(), [
+        {
+          products: [
+            { external_id: 'SKU-E', name: 'E-book', price: 2900, quantity: 2, currency: 'BRL', type: 'digital' },
+          ],
+        },
+      ]);
     });
   });
 
@@ -226,15 +296,23 @@ describe('POST /api/checkout with Pagou', bounded, () => {
 
       const refusal = logs.entries.find((entry) => entry.upstream === 'pagou');
       assert.equal(refusal?.status, 401, 'the log shows what Pagou answered');
-      assert.equal((refusal?.error as Record<string, unknown>).error, 'UNAUTHORIZED');
-      assert.ok(logs.entries.some((entry) => (entry.res as { status?: number } | undefined)?.status === 502), 'the request line is logged too');
+      assert.equal((refusal?.error as Record<string, unknown> | undefined)?.error, 'UNAUTHORIZED');
+      assert.ok(
+        logs.entries.some((entry) => (entry.res as { status?: number } | undefined)?.status === 502),
+        'the request line is logged too',
+      );
     });
 
     it('when Pagou quotes the refused key in its error, keeps the key out of the log', async (t) => {
-      const { pagou, checkout } = await proxyTo(t, json(401, {
-        error: 'UNAUTHORIZED', message: `Invalid API key ${PAGOU_TEST_KEY}`, status: 401,
-        errors: [{ field: 'authorization', message: `Bearer ${PAGOU_TEST_KEY} is not a key` }],
-      }));
+      const { pagou, checkout } = await proxyTo(
+        t,
+        json(401, {
+          error: 'UNAUTHORIZED',
+          message: `Invalid API key ${PAGOU_TEST_KEY}`,
+          status: 401,
+          errors: [{ field: 'authorization', message: `Bearer ${PAGOU_TEST_KEY} is not a key` }],
+        }),
+      );
       assertProblem(await checkout(cart), 502, 'upstream_auth_failed');
       assertCalledOnce(pagou);
     });
@@ -242,7 +320,12 @@ describe('POST /api/checkout with Pagou', bounded, () => {
 
   describe('when Pagou rejects the request', () => {
     const rejections: Array<[string, PagouScenario]> = [
-      ['422 problem+json with errors[]', problem(422, 'Validation Error', { errors: [{ field: 'products.0.price', message: UPSTREAM_DETAIL, code: 'invalid_type' }] })],
+      [
+        '422 problem+json with errors[]',
+        problem(422, 'Validation Error', {
+          errors: [{ field: 'products.0.price', message: UPSTREAM_DETAIL, code: 'invalid_type' }],
+        }),
+      ],
       ['422 problem+json without errors', problem(422, 'Validation Error')],
       ['422 problem+json with empty errors', problem(422, 'Validation Error', { errors: [] })],
       ['422 simple JSON', simpleError(422, 'VALIDATION_ERROR')],
@@ -318,10 +401,16 @@ describe('POST /api/checkout with Pagou', bounded, () => {
   describe('when Pagou answers 2xx without a usable link', () => {
     const url = (value: unknown) => ({ success: true, requestId: 'req_1001', data: { url: value } });
     const malformed: Array<[string, PagouScenario]> = [
-      ['success: false', json(201, { success: false, requestId: 'req_1001', data: { url: 'https://pay.example/c/abc' } })],
+      [
+        'success: false',
+        json(201, { success: false, requestId: 'req_1001', data: { url: 'https://pay.example/c/abc' } }),
+      ],
       ['no data', json(201, { success: true, requestId: 'req_1001' })],
       ['data: {}', json(201, { success: true, requestId: 'req_1001', data: {} })],
-      ['data without url', json(201, { success: true, requestId: 'req_1001', data: { link: 'https://pay.example/c/abc' } })],
+      [
+        'data without url',
+        json(201, { success: true, requestId: 'req_1001', data: { link: 'https://pay.example/c/abc' } }),
+      ],
       ['url: null', json(201, url(null))],
       ['url: ""', json(201, url(''))],
       ['a numeric url', json(201, url(42))],
@@ -329,7 +418,10 @@ describe('POST /api/checkout with Pagou', bounded, () => {
       ['url: javascript:alert(1)', json(201, url('javascript:alert(1)'))],
       ['an http url on a public host', json(201, url('http://pay.example/c/abc'))],
       ['a top-level array', json(201, [url('https://pay.example/c/abc')])],
-      ['non-JSON with a JSON content type', raw(201, 'application/json', '{"success":true,"data":{"url":"https://pay.example/c/abc"')],
+      [
+        'non-JSON with a JSON content type',
+        raw(201, 'application/json', '{"success":true,"data":{"url":"https://pay.example/c/abc"'),
+      ],
       ['an empty body', raw(201, 'application/json', '')],
       ['an HTML page', raw(200, 'text/html', '<!doctype html><p>https://pay.example/c/abc</p>')],
     ];
@@ -364,7 +456,13 @@ describe('POST /api/checkout with Pagou', bounded, () => {
     const invalid: Array<[string, object, 422, keyof typeof titles, Record<string, string>?]> = [
       ['the catalog lacks the product', { items: [{ product: 'SKU-NOPE' }] }, 422, 'unknown_product'],
       ['a line carries a price', { items: [{ product: 'SKU-A', price: 1 }] }, 422, 'validation_error'],
-      ['it sends both items and amount', { items: [{ product: 'SKU-A' }], amount: 100 }, 422, 'validation_error', { AMOUNT_MAX: '100000' }],
+      [
+        'it sends both items and amount',
+        { items: [{ product: 'SKU-A' }], amount: 100 },
+        422,
+        'validation_error',
+        { AMOUNT_MAX: '100000' },
+      ],
       ['value-only links are disabled', { amount: 100 }, 422, 'amount_not_allowed'],
     ];
     for (const [when, body, status, code, env] of invalid) {

@@ -1,20 +1,25 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { createProviders, registrations, type LinkKind } from '../../server/providers/index.js';
-import { signCustomerToken } from '../../server/customer-token.js';
+import { signCustomerToken } from '../../server/checkout/customer-token.js';
+import type { LinkKind } from '../../server/providers/provider.js';
+import { createProviders, providerModules } from '../../server/providers/registry.js';
 import { postCheckout, testApp, testConfig } from './support.js';
 
 const linkKinds: LinkKind[] = ['createCheckoutLink', 'createSetupLink'];
 const secret = 'a-token-secret-of-at-least-32-bytes!!';
 
-describe('provider registrations', () => {
+describe('provider modules', () => {
   it('declare exactly the kinds of link their provider makes', () => {
     const config = testConfig({ PAGOU_API_KEY: 'pk', LAGO_API_KEY: 'lk', CUSTOMER_TOKEN_SECRET: secret });
-    const { enabled } = createProviders(config);
-    for (const registration of registrations) {
-      const provider = enabled.find(({ name }) => name === registration.name);
-      assert.ok(provider, `${registration.name} is enabled by ${registration.enabledBy}`);
-      assert.deepEqual(linkKinds.filter((kind) => provider[kind] !== undefined), [...registration.makes], registration.name);
+    const { enabled } = createProviders(config.providers, { upstreamTimeoutMs: config.upstreamTimeoutMs });
+    for (const module of providerModules) {
+      const provider = enabled.find(({ name }) => name === module.name);
+      assert.ok(provider, `${module.name} is enabled by ${module.enabledBy}`);
+      assert.deepEqual(
+        linkKinds.filter((kind) => provider[kind] !== undefined),
+        [...module.makes],
+        module.name,
+      );
     }
   });
 });
@@ -36,7 +41,10 @@ describe('the sandbox standing in for a named provider', () => {
 
   it('when asked for what the named provider makes, makes it', async () => {
     const { app } = testApp({ CUSTOMER_TOKEN_SECRET: secret });
-    assert.equal((await postCheckout(app, { provider: 'pagou', items: [{ product: 'SKU-A' }] })).body.provider, 'sandbox');
+    assert.equal(
+      (await postCheckout(app, { provider: 'pagou', items: [{ product: 'SKU-A' }] })).body.provider,
+      'sandbox',
+    );
     const token = await signCustomerToken('cus_1', { secret });
     assert.equal((await postCheckout(app, { provider: 'lago', customer_token: token })).body.provider, 'sandbox');
   });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import request from 'supertest';
-import { SandboxLinkStore } from '../../server/providers/sandbox.js';
+import { SandboxLinkStore } from '../../server/providers/sandbox/link-store.js';
 import { postCheckout, testApp } from './support.js';
 
 async function createLink(app: Parameters<typeof request>[0]): Promise<string> {
@@ -11,9 +11,11 @@ async function createLink(app: Parameters<typeof request>[0]): Promise<string> {
 }
 
 describe('sandbox hosted checkout', () => {
-  it('shows each line with its name, quantity and price, and the total, in the reader\'s locale', async () => {
+  it("shows each line with its name, quantity and price, and the total, in the reader's locale", async () => {
     const { app } = testApp();
-    const page = await request(app).get(await createLink(app)).set('accept-language', 'pt-BR,pt;q=0.9');
+    const page = await request(app)
+      .get(await createLink(app))
+      .set('accept-language', 'pt-BR,pt;q=0.9');
     assert.equal(page.status, 200);
     assert.match(page.headers['content-type']!, /^text\/html/);
     assert.match(page.text, /<td>Alpha shirt<\/td><td>2<\/td><td>R\$\s159,80<\/td>/);
@@ -70,7 +72,10 @@ describe('sandbox hosted checkout', () => {
 });
 
 describe('SandboxLinkStore', () => {
-  const checkout = { kind: 'checkout' as const, checkout: { amount: 100, currency: 'BRL' as const } };
+  const checkout = {
+    kind: 'checkout' as const,
+    checkout: { kind: 'amount' as const, amount: 100, currency: 'BRL' as const },
+  };
 
   it('when full, forgets the oldest link first', () => {
     const store = new SandboxLinkStore({ capacity: 2 });

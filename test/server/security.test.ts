@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import request from 'supertest';
+import { selectingFrom } from '../../server/providers/registry.js';
 import { testApp } from './support.js';
 
 const cart = JSON.stringify({ items: [{ product: 'SKU-A' }] });
@@ -19,7 +20,10 @@ describe('origins', () => {
 
   it('when the page is served by the proxy itself, its own origin may post', async () => {
     const { app } = testApp();
-    const response = await checkout(app).set('host', 'pay.example:8443').set('origin', 'http://pay.example:8443').send(cart);
+    const response = await checkout(app)
+      .set('host', 'pay.example:8443')
+      .set('origin', 'http://pay.example:8443')
+      .send(cart);
     assert.equal(response.status, 201);
   });
 
@@ -34,7 +38,8 @@ describe('origins', () => {
 
   it('when an allowed origin sends a preflight, answers 204 with the allowed method and header', async () => {
     const { app } = testApp({ ALLOWED_ORIGINS: 'https://shop.example' });
-    const response = await request(app).options('/api/checkout')
+    const response = await request(app)
+      .options('/api/checkout')
       .set('origin', 'https://shop.example')
       .set('access-control-request-method', 'POST')
       .set('access-control-request-headers', 'content-type');
@@ -46,7 +51,10 @@ describe('origins', () => {
 
   it('when another origin sends a preflight, answers 403 and no CORS headers', async () => {
     const { app } = testApp({ ALLOWED_ORIGINS: 'https://shop.example' });
-    const response = await request(app).options('/api/checkout').set('origin', 'https://evil.example').set('access-control-request-method', 'POST');
+    const response = await request(app)
+      .options('/api/checkout')
+      .set('origin', 'https://evil.example')
+      .set('access-control-request-method', 'POST');
     assert.equal(response.status, 403);
     assert.equal(response.headers['access-control-allow-origin'], undefined);
   });
@@ -84,7 +92,10 @@ describe('rate limiting', () => {
 
   it('when behind one trusted proxy, sandbox links use the forwarded scheme and host', async () => {
     const { app } = testApp({ TRUST_PROXY: '1' });
-    const response = await checkout(app).set('x-forwarded-proto', 'https').set('x-forwarded-host', 'pay.shop.example').send(cart);
+    const response = await checkout(app)
+      .set('x-forwarded-proto', 'https')
+      .set('x-forwarded-host', 'pay.shop.example')
+      .send(cart);
     assert.match(response.body.url, /^https:\/\/pay\.shop\.example\/sandbox\/checkout\//);
   });
 });
@@ -92,7 +103,11 @@ describe('rate limiting', () => {
 describe('headers and logs', () => {
   it('sets helmet headers on every response, errors included', async () => {
     const { app } = testApp();
-    for (const response of [await request(app).get('/healthz'), await request(app).get('/missing'), await checkout(app).send('{')]) {
+    for (const response of [
+      await request(app).get('/healthz'),
+      await request(app).get('/missing'),
+      await checkout(app).send('{'),
+    ]) {
       assert.equal(response.headers['x-content-type-options'], 'nosniff');
       assert.match(response.headers['content-security-policy']!, /default-src 'self'/);
       assert.equal(response.headers['x-powered-by'], undefined);
@@ -101,14 +116,25 @@ describe('headers and logs', () => {
 
   it('echoes a sane X-Request-Id and makes one up otherwise', async () => {
     const { app } = testApp();
-    assert.equal((await request(app).get('/healthz').set('x-request-id', 'abc-123')).headers['x-request-id'], 'abc-123');
-    assert.match((await request(app).get('/healthz').set('x-request-id', 'not a safe id; <script>')).headers['x-request-id']!, /^[\da-f-]{36}$/);
+    assert.equal(
+      (await request(app).get('/healthz').set('x-request-id', 'abc-123')).headers['x-request-id'],
+      'abc-123',
+    );
+    assert.match(
+      (await request(app).get('/healthz').set('x-request-id', 'not a safe id; <script>')).headers['x-request-id']!,
+      /^[\da-f-]{36}$/,
+    );
   });
 
   it('writes one line per request with its id, status and provider, and no headers', async () => {
     const { app, logs } = testApp();
-    const response = await checkout(app).set('authorization', 'Bearer shopper-secret').set('cookie', 'session=s3cr3t').send(cart);
-    const lines = logs.entries.filter((entry) => (entry.req as { id?: string } | undefined)?.id === response.headers['x-request-id']);
+    const response = await checkout(app)
+      .set('authorization', 'Bearer shopper-secret')
+      .set('cookie', 'session=s3cr3t')
+      .send(cart);
+    const lines = logs.entries.filter(
+      (entry) => (entry.req as { id?: string } | undefined)?.id === response.headers['x-request-id'],
+    );
     assert.equal(lines.length, 1);
     assert.deepEqual(lines[0]!.res, { status: 201 });
     assert.equal(lines[0]!.provider, 'sandbox');
@@ -116,10 +142,13 @@ describe('headers and logs', () => {
   });
 
   it('when the proxy fails unexpectedly, answers 500 internal_error without a stack trace', async () => {
-    const { app, logs } = testApp();
-    app.providers.enabled[0]!.createCheckoutLink = async () => {
-      throw new Error('database exploded at /srv/secret/path.ts:12');
+    const exploding = {
+      name: 'sandbox',
+      createCheckoutLink: async () => {
+        throw new Error('database exploded at /srv/secret/path.ts:12');
+      },
     };
+    const { app, logs } = testApp({}, { providers: selectingFrom([exploding]) });
     const response = await checkout(app).send(cart);
     assert.equal(response.status, 500);
     assert.equal(JSON.parse(response.text).code, 'internal_error');

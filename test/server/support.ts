@@ -6,14 +6,15 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import type { TestContext } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { Writable } from 'node:stream';
 import request, { type Response } from 'supertest';
-import { createApp, type AppDeps } from '../../server/app.js';
-import { loadConfig, type Config } from '../../server/config.js';
-import { createLogger } from '../../server/logger.js';
-import type { ProblemCode } from '../../server/problems.js';
+import type { ProblemCode } from '../../contract/problems.js';
+import { type AppDeps, createApp } from '../../server/app.js';
+import { type Config, loadConfig } from '../../server/config/load-config.js';
+import { createLogger } from '../../server/lib/logger.js';
+import { createProviders } from '../../server/providers/registry.js';
 
 export const fixtureCatalog = fileURLToPath(new URL('../fixtures/catalog.json', import.meta.url));
 
@@ -38,19 +39,18 @@ export interface EntryRun {
 }
 
 /**
- * Runs an entry point of `server/` (TypeScript, through tsx) to its exit, in an empty directory so
+ * Runs the command line, `server/cli/index.ts` (TypeScript, through tsx), to its exit, in an empty directory so
  * no project `.env` leaks in, with only PATH and `env` set; `dotEnv` becomes that directory's `.env`.
  */
 export async function runEntry(
   t: TestContext,
-  entry: 'index.ts' | 'token-cli.ts',
   args: string[],
   { env = {}, dotEnv }: { env?: Record<string, string>; dotEnv?: string } = {},
 ): Promise<EntryRun> {
   const cwd = mkdtempSync(join(tmpdir(), 'checkout-button-entry-'));
   t.after(() => rmSync(cwd, { recursive: true, force: true }));
   if (dotEnv !== undefined) writeFileSync(join(cwd, '.env'), dotEnv);
-  const script = fileURLToPath(new URL(`../../server/${entry}`, import.meta.url));
+  const script = fileURLToPath(new URL('../../server/cli/index.ts', import.meta.url));
   return new Promise((resolve) => {
     execFile(
       process.execPath,
@@ -94,12 +94,14 @@ export class LogCapture {
   }
 }
 
-/** A fresh app per test, logging into a capture. */
+/** A fresh app per test, logging into a capture, with the providers its configuration turns on unless `deps` has others. */
 export function testApp(env: Record<string, string | undefined> = {}, deps: Partial<AppDeps> = {}) {
   const config = testConfig(env);
   const logs = new LogCapture();
-  const app = createApp(config, { logger: createLogger(config.logLevel, logs.stream), ...deps });
-  return { app, config, logs };
+  const providers =
+    deps.providers ?? createProviders(config.providers, { upstreamTimeoutMs: config.upstreamTimeoutMs });
+  const app = createApp(config, { logger: createLogger(config.logLevel, logs.stream), ...deps, providers });
+  return { app, config, logs, providers };
 }
 
 export interface RecordedRequest {
@@ -126,7 +128,12 @@ export async function startFakeUpstream(
   const server: Server = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
-    const recorded = { method: req.method!, url: req.url!, headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
+    const recorded = {
+      method: req.method!,
+      url: req.url!,
+      headers: req.headers,
+      body: Buffer.concat(chunks).toString('utf8'),
+    };
     requests.push(recorded);
     await handler(recorded, res);
   });
@@ -145,6 +152,11 @@ export async function startFakeUpstream(
 }
 
 /** Answers JSON with a status and optional headers. */
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
 }

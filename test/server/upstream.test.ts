@@ -1,22 +1,34 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import type { ServerResponse } from 'node:http';
-import { createServer as createTcpServer, type AddressInfo } from 'node:net';
+import { type AddressInfo, createServer as createTcpServer } from 'node:net';
 import { describe, it, type TestContext } from 'node:test';
 import { brotliCompressSync, deflateRawSync, gzipSync } from 'node:zlib';
-import { ProblemError } from '../../server/problems.js';
+import { ProblemError } from '../../server/lib/problem-error.js';
 import { forLog, postToUpstream } from '../../server/providers/upstream.js';
-import { startFakeUpstream, type RecordedRequest } from './support.js';
+import { type RecordedRequest, startFakeUpstream } from './support.js';
 
 const ONE_MEGABYTE = 1024 * 1024;
 const success = Buffer.from(JSON.stringify({ success: true, data: { url: 'https://pay.example/1' } }));
 
 /** One call to a fake upstream that answers with `answer`; resolves with the call's outcome and what the fake saw. */
-async function callAgainst(t: TestContext, answer: (res: ServerResponse, request: RecordedRequest) => void, timeoutMs = 2_000) {
+async function callAgainst(
+  t: TestContext,
+  answer: (res: ServerResponse, request: RecordedRequest) => void,
+  timeoutMs = 2_000,
+) {
   const upstream = await startFakeUpstream((request, res) => answer(res, request));
   t.after(() => upstream.close());
-  const outcome = await postToUpstream({ provider: 'Pagou', url: `${upstream.url}/v2/checkout-links`, apiKey: 'k', body: {}, timeoutMs })
-    .then((answer) => ({ answer, error: undefined }), (error: unknown) => ({ answer: undefined, error }));
+  const outcome = await postToUpstream({
+    provider: 'Pagou',
+    url: `${upstream.url}/v2/checkout-links`,
+    apiKey: 'k',
+    body: {},
+    timeoutMs,
+  }).then(
+    (answer) => ({ answer, error: undefined }),
+    (error: unknown) => ({ answer: undefined, error }),
+  );
   return { ...outcome, requests: upstream.requests };
 }
 
@@ -27,7 +39,9 @@ function assertProblem(error: unknown, code: string): void {
 
 describe('postToUpstream', () => {
   it('asks for an uncompressed answer and reads it', async (t) => {
-    const { answer, requests } = await callAgainst(t, (res) => res.writeHead(201, { 'content-type': 'application/json' }).end(success));
+    const { answer, requests } = await callAgainst(t, (res) =>
+      res.writeHead(201, { 'content-type': 'application/json' }).end(success),
+    );
     assert.equal(requests[0]!.headers['accept-encoding'], 'identity');
     assert.equal(answer!.status, 201);
     assert.deepEqual(answer!.json, JSON.parse(success.toString()));
@@ -40,18 +54,24 @@ describe('postToUpstream', () => {
   });
 
   it('reads a deflate body sent raw, without the zlib wrapper', async (t) => {
-    const { answer } = await callAgainst(t, (res) => res.writeHead(201, { 'content-encoding': 'deflate' }).end(deflateRawSync(success)));
+    const { answer } = await callAgainst(t, (res) =>
+      res.writeHead(201, { 'content-encoding': 'deflate' }).end(deflateRawSync(success)),
+    );
     assert.deepEqual(answer!.json, JSON.parse(success.toString()));
   });
 
   it('when more than two content codings are stacked, answers upstream_bad_response without inflating them', async (t) => {
     const body = gzipSync(gzipSync(gzipSync(success)));
-    const { error } = await callAgainst(t, (res) => res.writeHead(201, { 'content-encoding': 'gzip, gzip, gzip' }).end(body));
+    const { error } = await callAgainst(t, (res) =>
+      res.writeHead(201, { 'content-encoding': 'gzip, gzip, gzip' }).end(body),
+    );
     assertProblem(error, 'upstream_bad_response');
   });
 
-  it('when an error answer\'s body does not decode, still reports its status and headers', async (t) => {
-    const { answer } = await callAgainst(t, (res) => res.writeHead(429, { 'content-encoding': 'gzip', 'retry-after': '7' }).end('not gzip'));
+  it("when an error answer's body does not decode, still reports its status and headers", async (t) => {
+    const { answer } = await callAgainst(t, (res) =>
+      res.writeHead(429, { 'content-encoding': 'gzip', 'retry-after': '7' }).end('not gzip'),
+    );
     assert.equal(answer!.status, 429);
     assert.equal(answer!.header('Retry-After'), '7');
     assert.equal(answer!.json, undefined);
@@ -60,22 +80,41 @@ describe('postToUpstream', () => {
   it('accepts an API URL whose scheme is in capitals', async (t) => {
     const upstream = await startFakeUpstream((_request, res) => void res.writeHead(201).end(success));
     t.after(() => upstream.close());
-    const answer = await postToUpstream({ provider: 'Pagou', url: upstream.url.replace('http:', 'HTTP:'), apiKey: 'k', timeoutMs: 2_000 });
+    const answer = await postToUpstream({
+      provider: 'Pagou',
+      url: upstream.url.replace('http:', 'HTTP:'),
+      apiKey: 'k',
+      timeoutMs: 2_000,
+    });
     assert.equal(answer.status, 201);
   });
 
-  it('when the connection switches protocols instead of answering, answers upstream_unavailable at once', { timeout: 3_000 }, async (t) => {
-    const server = createTcpServer((socket) => socket.once('data', () => socket.end('HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n')));
+  it('when the connection switches protocols instead of answering, answers upstream_unavailable at once', {
+    timeout: 3_000,
+  }, async (t) => {
+    const server = createTcpServer((socket) =>
+      socket.once('data', () =>
+        socket.end('HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n'),
+      ),
+    );
     server.listen(0, '127.0.0.1');
     await once(server, 'listening');
     t.after(() => server.close());
     const { port } = server.address() as AddressInfo;
-    const call = postToUpstream({ provider: 'Pagou', url: `http://127.0.0.1:${port}/v2/checkout-links`, apiKey: 'k', body: {}, timeoutMs: 5_000 });
+    const call = postToUpstream({
+      provider: 'Pagou',
+      url: `http://127.0.0.1:${port}/v2/checkout-links`,
+      apiKey: 'k',
+      body: {},
+      timeoutMs: 5_000,
+    });
     await assert.rejects(call, (error) => error instanceof ProblemError && error.code === 'upstream_unavailable');
   });
 
   it('when the content coding is one it cannot read, answers upstream_bad_response', async (t) => {
-    const { error } = await callAgainst(t, (res) => res.writeHead(201, { 'content-encoding': 'x-unknown' }).end(success));
+    const { error } = await callAgainst(t, (res) =>
+      res.writeHead(201, { 'content-encoding': 'x-unknown' }).end(success),
+    );
     assertProblem(error, 'upstream_bad_response');
   });
 
@@ -89,17 +128,27 @@ describe('postToUpstream', () => {
 
   it('when redirected, answers upstream_unavailable and does not follow with the key', async (t) => {
     const { error, requests } = await callAgainst(t, (res, request) =>
-      res.writeHead(request.url === '/elsewhere' ? 201 : 307, { location: '/elsewhere' }).end(request.url === '/elsewhere' ? success : undefined));
+      res
+        .writeHead(request.url === '/elsewhere' ? 201 : 307, { location: '/elsewhere' })
+        .end(request.url === '/elsewhere' ? success : undefined),
+    );
     assertProblem(error, 'upstream_unavailable');
-    assert.deepEqual(requests.map(({ url }) => url), ['/v2/checkout-links']);
+    assert.deepEqual(
+      requests.map(({ url }) => url),
+      ['/v2/checkout-links'],
+    );
   });
 
   it('when the body stalls after the headers, answers upstream_timeout once the timeout has passed', async (t) => {
     const started = performance.now();
-    const { error } = await callAgainst(t, (res) => {
-      res.writeHead(201, { 'content-type': 'application/json' });
-      res.write('{"success": true, "data": {');
-    }, 300);
+    const { error } = await callAgainst(
+      t,
+      (res) => {
+        res.writeHead(201, { 'content-type': 'application/json' });
+        res.write('{"success": true, "data": {');
+      },
+      300,
+    );
     assertProblem(error, 'upstream_timeout');
     assert.ok(performance.now() - started >= 290);
   });
@@ -109,7 +158,9 @@ describe('forLog', () => {
   const key = 'sk_live_QUOTED_BACK_42';
 
   it('cuts the key out of values, property names and nested text', () => {
-    const logged = JSON.stringify(forLog({ message: `bad key ${key}`, errors: [{ [key]: 'invalid' }], header: `Bearer ${key}` }, key));
+    const logged = JSON.stringify(
+      forLog({ message: `bad key ${key}`, errors: [{ [key]: 'invalid' }], header: `Bearer ${key}` }, key),
+    );
     assert.ok(!logged.includes(key), logged);
     assert.match(logged, /\[redacted\]/);
   });

@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import request from 'supertest';
-import { widgetBundlePath } from '../../server/paths.js';
+import { widgetBundlePath } from '../../server/lib/paths.js';
 import { tempFile, testApp } from './support.js';
 
 /** The budget from the widget issue: the served module, Lit included, gzipped. */
@@ -14,7 +14,10 @@ describe('GET /checkout-button.js', () => {
 
   it('serves the module to any origin, cross-origin loadable, cacheable with a strong ETag', async (t) => {
     const { app } = testApp({}, { widgetBundlePath: tempFile(t, 'checkout-button.js', source) });
-    const response = await request(app).get('/checkout-button.js').set('origin', 'https://any-shop.example').set('accept-encoding', 'identity');
+    const response = await request(app)
+      .get('/checkout-button.js')
+      .set('origin', 'https://any-shop.example')
+      .set('accept-encoding', 'identity');
     assert.equal(response.status, 200);
     assert.equal(response.headers['content-type'], 'text/javascript; charset=utf-8');
     assert.equal(response.headers['access-control-allow-origin'], '*');
@@ -59,7 +62,7 @@ describe('the built widget bundle', () => {
     assert.ok(size <= GZIP_BUDGET_BYTES, `the widget is ${size} bytes gzipped; the budget is ${GZIP_BUDGET_BYTES}`);
   });
 
-  it('is Lit\'s production build, one self-contained module with no imports', () => {
+  it("is Lit's production build, one self-contained module with no imports", () => {
     const code = built().toString('utf8');
     assert.ok(!code.includes('Lit is in dev mode'), 'no dev-mode warning');
     assert.doesNotMatch(code, /(?:^|[;}\n])\s*import[\s{*"']|\bimport\(/, 'no static or dynamic imports');

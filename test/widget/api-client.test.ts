@@ -1,5 +1,5 @@
 import { expect } from '@open-wc/testing';
-import { isSafeCheckoutUrl } from '../../server/safe-url.js';
+import { isSafeCheckoutUrl } from '../../contract/safe-url.js';
 
 describe('isSafeCheckoutUrl', () => {
   const safe = [

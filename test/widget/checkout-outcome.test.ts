@@ -84,7 +84,11 @@ describe('<checkout-button> outcome', () => {
   it('when the proxy answers with a problem, fires checkout-error and shows the message in the alert', async () => {
     const el = await buttonFor('SKU-UNKNOWN');
     const detail = await failureOf(el);
-    expect(detail).to.deep.include({ status: 422, code: 'unknown_product', message: 'This product is no longer available.' });
+    expect(detail).to.deep.include({
+      status: 422,
+      code: 'unknown_product',
+      message: 'This product is no longer available.',
+    });
     expect(detail.problem!.detail).to.equal('No product SKU-UNKNOWN in the catalog.');
     const alert = part(el, 'error')!;
     expect(alert.getAttribute('role')).to.equal('alert');
@@ -98,7 +102,11 @@ describe('<checkout-button> outcome', () => {
       <div lang="pt-BR"><checkout-button product="SKU-RATE-LIMITED" endpoint=${fakeProxy().endpoint}></checkout-button></div>
     `);
     const detail = await failureOf(wrapper.querySelector('checkout-button')!);
-    expect(detail).to.deep.include({ status: 429, code: 'rate_limited', message: 'Muitas tentativas. Aguarde um minuto e tente de novo.' });
+    expect(detail).to.deep.include({
+      status: 429,
+      code: 'rate_limited',
+      message: 'Muitas tentativas. Aguarde um minuto e tente de novo.',
+    });
   });
 
   it('when the connection drops, reports network_error with status 0', async () => {
@@ -116,7 +124,11 @@ describe('<checkout-button> outcome', () => {
     const el = await buttonFor('SKU-SLOW');
     el.timeout = 50;
     const detail = await failureOf(el);
-    expect(detail).to.deep.equal({ status: 0, code: 'timeout', message: 'The payment service is taking too long. Please try again.' });
+    expect(detail).to.deep.equal({
+      status: 0,
+      code: 'timeout',
+      message: 'The payment service is taking too long. Please try again.',
+    });
     expect(el.loading).to.equal(false);
     expect(innerButton(el).disabled).to.equal(false);
   });

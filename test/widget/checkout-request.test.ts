@@ -25,7 +25,9 @@ describe('<checkout-button> request', () => {
     recordRedirects(el);
     el.addEventListener('checkout-start', (event) => (event.detail.request.title = 'Order #1042'));
     await el.checkout();
-    expect(await proxy.requests()).to.deep.equal([{ items: [{ product: 'SKU-OK', quantity: 1 }], title: 'Order #1042' }]);
+    expect(await proxy.requests()).to.deep.equal([
+      { items: [{ product: 'SKU-OK', quantity: 1 }], title: 'Order #1042' },
+    ]);
   });
 
   it('when checkout-start is prevented, sends nothing and stays idle', async () => {
@@ -65,7 +67,12 @@ describe('<checkout-button> request', () => {
     recordRedirects(el);
     await el.checkout();
     expect(await proxy.requests()).to.deep.equal([
-      { items: [{ product: 'SKU-A', quantity: 1 }, { product: 'SKU-B', quantity: 3 }] },
+      {
+        items: [
+          { product: 'SKU-A', quantity: 1 },
+          { product: 'SKU-B', quantity: 3 },
+        ],
+      },
     ]);
   });
 
@@ -112,12 +119,14 @@ describe('<checkout-button> request', () => {
     expect(await proxy.requests()).to.deep.equal([{ provider: 'lago', customer_token: '' }]);
   });
 
-  it('posts JSON without the page\'s cookies', async () => {
+  it("posts JSON without the page's cookies", async () => {
     const proxy = fakeProxy();
+    // biome-ignore lint/suspicious/noDocumentCookie: the test needs a cookie on the page to prove it is not sent.
     document.cookie = 'shop_session=secret; path=/';
     const el = await buttonFor('SKU-OK', proxy.endpoint);
     recordRedirects(el);
     await el.checkout();
+    // biome-ignore lint/suspicious/noDocumentCookie: removes the cookie set above.
     document.cookie = 'shop_session=; path=/; max-age=0';
     const [request] = await proxy.received();
     expect(request!.headers).to.deep.equal({ 'content-type': 'application/json', cookie: '' });
@@ -125,7 +134,9 @@ describe('<checkout-button> request', () => {
 
   it('when the endpoint ends with a slash, still posts to {endpoint}/api/checkout', async () => {
     const proxy = fakeProxy();
-    const el = await fixture<CheckoutButton>(html`<checkout-button product="SKU-OK" endpoint="${proxy.endpoint}/"></checkout-button>`);
+    const el = await fixture<CheckoutButton>(
+      html`<checkout-button product="SKU-OK" endpoint="${proxy.endpoint}/"></checkout-button>`,
+    );
     recordRedirects(el);
     await el.checkout();
     expect(await proxy.requests()).to.have.length(1);

@@ -1,6 +1,6 @@
 import { fixture, html } from '@open-wc/testing';
+import type { CheckoutRequest } from '../../contract/checkout.js';
 import type { CheckoutButton } from '../../widget/index.js';
-import type { CheckoutRequest } from '../../server/schemas.js';
 
 export interface ReceivedRequest {
   headers: { 'content-type': string; cookie: string };

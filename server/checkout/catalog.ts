@@ -1,0 +1,79 @@
+import { z } from 'zod';
+import type { PublicProduct } from '../../contract/checkout.js';
+import { currencies } from '../../contract/currencies.js';
+
+/** One product, within the limits of Pagou's published schema so every product can be sent as it is. */
+const product = z.strictObject({
+  id: z.string().min(1).max(255),
+  name: z.string().min(1).max(255),
+  price: z.int().min(1).max(Number.MAX_SAFE_INTEGER),
+  currency: z.enum(currencies),
+  type: z.enum(['physical', 'digital']).optional(),
+  description: z.string().max(2000).optional(),
+  image_url: z.url({ protocol: /^https$/, error: 'must be an absolute https URL' }).optional(),
+  compare_price: z.int().min(1).max(Number.MAX_SAFE_INTEGER).optional(),
+});
+
+const catalogFile = z.strictObject({ products: z.array(product) }).superRefine(({ products }, context) => {
+  const seen = new Set<string>();
+  products.forEach(({ id }, index) => {
+    if (seen.has(id))
+      context.addIssue({ code: 'custom', path: ['products', index, 'id'], message: `duplicate id "${id}"` });
+    seen.add(id);
+  });
+});
+
+export type Product = z.infer<typeof product>;
+
+export interface Catalog {
+  get(id: string): Product | undefined;
+  /** The fields a browser may see, in catalog order. */
+  readonly publicProducts: readonly PublicProduct[];
+}
+
+/** Parses catalog JSON text; the thrown messages name the product id and the field. */
+export function parseCatalog(text: string): Catalog {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new CatalogError([`not valid JSON (${(error as Error).message})`]);
+  }
+  const result = catalogFile.safeParse(json);
+  if (!result.success) {
+    throw new CatalogError(result.error.issues.map((issue) => describeIssue(issue, json)));
+  }
+  const byId = new Map(result.data.products.map((item) => [item.id, item]));
+  return {
+    get: (id) => byId.get(id),
+    publicProducts: result.data.products.map(
+      ({ id, name, price, currency, compare_price, description, image_url, type }) => ({
+        id,
+        name,
+        price,
+        currency,
+        compare_price,
+        description,
+        image_url,
+        type,
+      }),
+    ),
+  };
+}
+
+export class CatalogError extends Error {
+  constructor(readonly problems: string[]) {
+    super(problems.join('; '));
+    this.name = 'CatalogError';
+  }
+}
+
+function describeIssue(issue: z.core.$ZodIssue, json: unknown): string {
+  const [root, index, ...field] = issue.path;
+  if (root === 'products' && typeof index === 'number') {
+    const id = (json as { products: Array<{ id?: unknown }> }).products[index]?.id;
+    const name = typeof id === 'string' ? `product "${id}"` : `product #${index + 1}`;
+    return `${name}${field.length ? ` ${field.join('.')}` : ''}: ${issue.message}`;
+  }
+  return `${issue.path.join('.') || 'catalog'}: ${issue.message}`;
+}

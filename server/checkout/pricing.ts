@@ -1,0 +1,135 @@
+import { DISTINCT_PRODUCTS_MAX, QUANTITY_MAX } from '../../contract/checkout.js';
+import type { Currency } from '../../contract/currencies.js';
+import { ProblemError } from '../lib/problem-error.js';
+import type { Catalog } from './catalog.js';
+
+/** A checkout priced from the catalog, in no provider's wire format: each provider maps it to its own. */
+export type PricedCheckout = PricedCart | PricedAmount;
+
+/** A cart: catalog products, merged by id, in one currency. */
+export interface PricedCart {
+  kind: 'cart';
+  currency: Currency;
+  lines: PricedLine[];
+  title?: string;
+}
+
+/** A value-only link: an amount the configuration allows. */
+export interface PricedAmount {
+  kind: 'amount';
+  amount: number;
+  currency: Currency;
+  title?: string;
+}
+
+/** One cart line with everything the catalog says about its product. */
+export interface PricedLine {
+  productId: string;
+  name: string;
+  /** Minor units, from the catalog. */
+  unitPrice: number;
+  quantity: number;
+  type?: 'physical' | 'digital';
+  description?: string;
+  imageUrl?: string;
+  comparePrice?: number;
+}
+
+/** The bounds of a value-only amount, in minor units. */
+export interface ValueOnlyBounds {
+  min: number;
+  max: number;
+}
+
+/** What pricing reads of a valid request: the cart (quantities defaulted) or the amount. */
+export interface PricingRequest {
+  items?: Array<{ product: string; quantity: number }>;
+  amount?: number;
+  currency?: Currency;
+  title?: string;
+}
+
+/**
+ * Turns what the browser named (products and quantities, or an amount) into what a provider
+ * charges. Names, prices, currencies and images come from the catalog only.
+ */
+export function priceCheckout(
+  request: PricingRequest,
+  catalog: Catalog,
+  valueOnly: ValueOnlyBounds | undefined,
+): PricedCheckout {
+  const title = request.title === undefined ? {} : { title: request.title };
+  if (request.items) return { ...priceCart(request.items, catalog), ...title };
+
+  const amount = request.amount!;
+  if (!valueOnly)
+    throw new ProblemError(
+      'amount_not_allowed',
+      'This shop does not accept value-only payments; name a product instead.',
+    );
+  if (amount < valueOnly.min || amount > valueOnly.max) {
+    throw new ProblemError(
+      'amount_out_of_range',
+      `The amount must be from ${valueOnly.min} to ${valueOnly.max} (minor units).`,
+      {
+        errors: [{ field: 'amount', message: `must be from ${valueOnly.min} to ${valueOnly.max}` }],
+      },
+    );
+  }
+  return { kind: 'amount', amount, currency: request.currency ?? 'BRL', ...title };
+}
+
+function priceCart(items: NonNullable<PricingRequest['items']>, catalog: Catalog): PricedCart {
+  const quantities = new Map<string, number>();
+  for (const { product, quantity } of items) quantities.set(product, (quantities.get(product) ?? 0) + quantity);
+
+  const unknown = [...quantities.keys()].filter((id) => !catalog.get(id));
+  if (unknown.length > 0) {
+    throw new ProblemError(
+      'unknown_product',
+      `The catalog has no product ${unknown.map((id) => `"${id}"`).join(', ')}.`,
+      {
+        errors: unknown.map((id) => ({
+          field: `items[${items.findIndex((line) => line.product === id)}].product`,
+          message: `unknown product "${id}"`,
+        })),
+      },
+    );
+  }
+  if (quantities.size > DISTINCT_PRODUCTS_MAX) {
+    throw new ProblemError('validation_error', `A cart holds at most ${DISTINCT_PRODUCTS_MAX} different products.`, {
+      errors: [{ field: 'items', message: `${quantities.size} different products; at most ${DISTINCT_PRODUCTS_MAX}` }],
+    });
+  }
+  const tooMany = [...quantities].filter(([, quantity]) => quantity > QUANTITY_MAX);
+  if (tooMany.length > 0) {
+    throw new ProblemError('validation_error', `At most ${QUANTITY_MAX} of one product per order.`, {
+      errors: tooMany.map(([id, quantity]) => ({
+        field: 'items',
+        message: `"${id}" adds up to ${quantity}; at most ${QUANTITY_MAX}`,
+      })),
+    });
+  }
+
+  const products = [...quantities].map(([id, quantity]) => ({ product: catalog.get(id)!, quantity }));
+  const currencies = new Set(products.map(({ product }) => product.currency));
+  if (currencies.size > 1) {
+    throw new ProblemError(
+      'mixed_currencies',
+      `One checkout takes one currency; this cart mixes ${[...currencies].join(' and ')}.`,
+    );
+  }
+  const lines = products.map(
+    ({ product, quantity }): PricedLine => ({
+      productId: product.id,
+      name: product.name,
+      unitPrice: product.price,
+      quantity,
+      type: product.type,
+      description: product.description,
+      imageUrl: product.image_url,
+      comparePrice: product.compare_price,
+    }),
+  );
+  return { kind: 'cart', currency: products[0]!.product.currency, lines };
+}

@@ -1,0 +1,22 @@
+import type { Config } from '../config/load-config.js';
+
+/**
+ * What `checkout-button check` prints for a valid configuration: what the proxy would run with,
+ * and nothing secret (provider names, never their keys).
+ */
+export function describeConfig(config: Config, catalogFile: string): string {
+  const providers = config.sandbox
+    ? 'sandbox (no provider key is set)'
+    : config.providers.map(({ module }) => module.name).join(', ');
+  const valueOnly = config.valueOnly ? `${config.valueOnly.min} to ${config.valueOnly.max} (minor units)` : 'off';
+  const origins = config.allowedOrigins.length > 0 ? config.allowedOrigins.join(', ') : "none besides the proxy's own";
+  return [
+    'Configuration OK',
+    `  providers:        ${providers}`,
+    `  catalog:          ${catalogFile} (${config.catalog.publicProducts.length} products)`,
+    `  allowed origins:  ${origins}`,
+    `  value-only links: ${valueOnly}`,
+    `  demo store:       ${config.demo ? 'on' : 'off'}`,
+    `  listen:           ${config.host ?? 'every interface'}, port ${config.port}`,
+  ].join('\n');
+}

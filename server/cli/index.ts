@@ -1,0 +1,58 @@
+#!/usr/bin/env node
+import { ConfigError, loadConfig } from '../config/load-config.js';
+import { loadDotEnv } from '../lib/dotenv.js';
+import { demoCatalogPath } from '../lib/paths.js';
+import { describeConfig } from './check.js';
+import { fail } from './output.js';
+import { start } from './start.js';
+import { token, tokenUsage } from './token.js';
+
+const usage = `Usage: checkout-button [command]
+
+Commands:
+  start (default)   Start the checkout proxy, configured by the environment and .env.
+  check             Validate the configuration and the catalog without starting; exits 1 on any problem.
+  token <id>        Print a customer token for <checkout-button provider="lago">.
+
+${tokenUsage}`;
+
+/** Loads .env and the configuration; a bad one is every problem on stderr and `undefined`. */
+function configuration() {
+  loadDotEnv();
+  try {
+    return loadConfig(process.env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    fail(error.message);
+    return undefined;
+  }
+}
+
+async function main([command = 'start', ...args]: string[]): Promise<number> {
+  switch (command) {
+    case 'start': {
+      const config = configuration();
+      if (!config) return 1;
+      start(config);
+      return 0;
+    }
+    case 'check': {
+      const config = configuration();
+      if (!config) return 1;
+      process.stdout.write(`${describeConfig(config, process.env.CATALOG_FILE?.trim() || demoCatalogPath)}\n`);
+      return 0;
+    }
+    case 'token':
+      loadDotEnv();
+      return token(args);
+    case 'help':
+    case '--help':
+    case '-h':
+      process.stdout.write(`${usage}\n`);
+      return 0;
+    default:
+      return fail(`Unknown command "${command}".\n\n${usage}`);
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));

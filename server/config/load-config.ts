@@ -1,0 +1,142 @@
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { type Catalog, CatalogError, parseCatalog } from '../checkout/catalog.js';
+import { MIN_SECRET_BYTES } from '../checkout/customer-token.js';
+import type { ValueOnlyBounds } from '../checkout/pricing.js';
+import { integer, onOff, origins, secret } from '../lib/env.js';
+import { type LogLevel, logLevels } from '../lib/logger.js';
+import { demoCatalogPath } from '../lib/paths.js';
+import type { ConfiguredProvider } from '../providers/provider.js';
+import { providerModules } from '../providers/registry.js';
+
+export interface Config {
+  port: number;
+  /** The address to listen on; undefined listens on every interface. */
+  host: string | undefined;
+  logLevel: LogLevel;
+  /** Express `trust proxy` as a hop count: how many reverse proxies sit in front of the proxy. */
+  trustProxy: number;
+  /** Origins, besides the proxy's own, that may call the API from a browser. */
+  allowedOrigins: string[];
+  /** Bounds for value-only links, in minor units; undefined when value-only links are disabled. */
+  valueOnly: ValueOnlyBounds | undefined;
+  upstreamTimeoutMs: number;
+  rateLimitPerMinute: number;
+  catalog: Catalog;
+  /** The real providers whose key is set, with their settings. */
+  providers: readonly ConfiguredProvider[];
+  /** No provider key is set: the built-in sandbox provider stands in for every provider. */
+  sandbox: boolean;
+  /** HS256 secret for customer tokens; random per start in sandbox mode when none is configured. */
+  customerTokenSecret: Uint8Array | undefined;
+  /** Serve the demo storefront at `/`. */
+  demo: boolean;
+}
+
+/** The proxy's own variables; each provider module adds its slice. */
+const coreVariables = {
+  PORT: integer(0, 65535).default(3000),
+  HOST: z
+    .string()
+    .regex(/^[\w.:[\]-]+$/, 'must be a host name or an IP address, such as 127.0.0.1 or ::')
+    .optional(),
+  LOG_LEVEL: z.enum(logLevels).default('info'),
+  TRUST_PROXY: integer(0, 10).default(0),
+  ALLOWED_ORIGINS: origins.default([]),
+  AMOUNT_MIN: integer(1, Number.MAX_SAFE_INTEGER).optional(),
+  AMOUNT_MAX: integer(1, Number.MAX_SAFE_INTEGER).optional(),
+  UPSTREAM_TIMEOUT_MS: integer(100, 120_000).default(10_000),
+  RATE_LIMIT_PER_MINUTE: integer(1, 1_000_000).default(30),
+  CATALOG_FILE: z.string().default(demoCatalogPath),
+  CUSTOMER_TOKEN_SECRET: secret(MIN_SECRET_BYTES).optional(),
+  DEMO: onOff.optional(),
+};
+
+const environment = z
+  .object(
+    Object.assign({}, coreVariables, ...providerModules.map((module) => module.variables)) as typeof coreVariables,
+  )
+  .superRefine((env, context) => {
+    const problem = (variable: string, message: string) =>
+      context.addIssue({ code: 'custom', path: [variable], message });
+    if (env.AMOUNT_MIN !== undefined && env.AMOUNT_MAX === undefined) {
+      problem('AMOUNT_MIN', 'is set but AMOUNT_MAX is not; set AMOUNT_MAX to enable value-only links');
+    }
+    if (env.AMOUNT_MIN !== undefined && env.AMOUNT_MAX !== undefined && env.AMOUNT_MIN > env.AMOUNT_MAX) {
+      problem('AMOUNT_MIN', 'must not be greater than AMOUNT_MAX');
+    }
+    for (const module of providerModules) {
+      for (const [variable, message] of module.crossCheck?.(env) ?? []) problem(variable, message);
+    }
+  });
+
+/** Every variable the proxy reads. */
+export const environmentVariables = Object.keys(environment.shape);
+
+type Environment = Record<string, string | undefined>;
+
+/** No money moves in sandbox mode, so value-only links work there out of the box, within these bounds. */
+const SANDBOX_VALUE_ONLY = { min: 1, max: 100_000 } as const;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * Parses the environment once. Every bad variable is reported at once, by name, never with its value.
+ * Empty strings count as unset.
+ */
+export function loadConfig(env: Environment, readText = (path: string) => readFileSync(path, 'utf8')): Config {
+  const present = Object.fromEntries(
+    environmentVariables.flatMap((name) => (env[name]?.trim() ? [[name, env[name].trim()]] : [])),
+  );
+  const result = environment.safeParse(present);
+  const problems = result.success
+    ? []
+    : result.error.issues.map((issue) => `${String(issue.path[0] ?? 'environment')}: ${issue.message}`);
+
+  const catalogFile = result.success ? result.data.CATALOG_FILE : (present.CATALOG_FILE ?? demoCatalogPath);
+  let catalog: Catalog | undefined;
+  try {
+    catalog = parseCatalog(readText(catalogFile));
+  } catch (error) {
+    const details =
+      error instanceof CatalogError
+        ? error.problems
+        : [`cannot read ${catalogFile} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`];
+    problems.push(...details.map((detail) => `CATALOG_FILE: ${detail}`));
+  }
+
+  if (!result.success || !catalog || problems.length > 0) throw new ConfigError(problems);
+  const vars = result.data;
+  const providers = providerModules.flatMap((module) => {
+    const settings = module.settings(vars);
+    return settings === undefined ? [] : [{ module, settings }];
+  });
+  const sandbox = providers.length === 0;
+  const tokenSecret = vars.CUSTOMER_TOKEN_SECRET ?? (sandbox ? randomBytes(32).toString('base64url') : undefined);
+  return {
+    port: vars.PORT,
+    host: vars.HOST,
+    logLevel: vars.LOG_LEVEL,
+    trustProxy: vars.TRUST_PROXY,
+    allowedOrigins: vars.ALLOWED_ORIGINS,
+    valueOnly:
+      vars.AMOUNT_MAX !== undefined
+        ? { min: vars.AMOUNT_MIN ?? 1, max: vars.AMOUNT_MAX }
+        : sandbox
+          ? SANDBOX_VALUE_ONLY
+          : undefined,
+    upstreamTimeoutMs: vars.UPSTREAM_TIMEOUT_MS,
+    rateLimitPerMinute: vars.RATE_LIMIT_PER_MINUTE,
+    catalog,
+    providers,
+    sandbox,
+    customerTokenSecret: tokenSecret === undefined ? undefined : new TextEncoder().encode(tokenSecret),
+    demo: vars.DEMO === undefined ? sandbox : vars.DEMO === 'on',
+  };
+}

@@ -1,0 +1,71 @@
+/** The zod schemas that hold requests to the wire contract; the compiler keeps the two identical. */
+import { z } from 'zod';
+import { CART_LINES_MAX, type CheckoutRequest, QUANTITY_MAX } from '../../contract/checkout.js';
+import { currencies } from '../../contract/currencies.js';
+
+const cartLine = z.strictObject({
+  product: z.string().min(1).max(255),
+  quantity: z.int().min(1).max(QUANTITY_MAX).default(1),
+});
+
+/** `POST /api/checkout` as JSON: exactly one of `items`, `amount` or `customer_token`. */
+export const checkoutRequest = z
+  .strictObject({
+    items: z.array(cartLine).min(1).max(CART_LINES_MAX).optional(),
+    amount: z.int().min(1).max(Number.MAX_SAFE_INTEGER).optional(),
+    currency: z.enum(currencies).optional(),
+    title: z.string().trim().min(1).max(255).optional(),
+    provider: z.string().min(1).max(64).optional(),
+    // An empty token is a missing one: verification answers 401 invalid_customer_token, not a 422.
+    customer_token: z.string().max(4096).optional(),
+  })
+  .superRefine((body, context) => {
+    const kinds = (['items', 'amount', 'customer_token'] as const).filter((key) => body[key] !== undefined);
+    if (kinds.length !== 1) {
+      context.addIssue({
+        code: 'custom',
+        path: [],
+        message:
+          kinds.length === 0
+            ? 'Send one of items (a cart), amount (a value-only link) or customer_token (a payment method set-up).'
+            : `Send only one of items, amount or customer_token, not ${kinds.join(' and ')}.`,
+      });
+    }
+    if (body.currency !== undefined && body.amount === undefined) {
+      context.addIssue({
+        code: 'custom',
+        path: ['currency'],
+        message: 'currency goes with amount; a cart takes its currency from the catalog.',
+      });
+    }
+    if (body.title !== undefined && body.customer_token !== undefined) {
+      context.addIssue({
+        code: 'custom',
+        path: ['title'],
+        message: 'title does not apply to a payment method set-up.',
+      });
+    }
+  });
+
+/** A request once valid: quantities defaulted. */
+export type ValidCheckoutRequest = z.output<typeof checkoutRequest>;
+
+/** True only when the two types are identical; a `false` here is a compile error. */
+type Same<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+/** Fails to compile when the schema and the contract's `CheckoutRequest` drift apart. */
+export const schemaMatchesContract: Same<z.input<typeof checkoutRequest>, CheckoutRequest> = true;
+
+/** `POST /api/checkout` as a plain HTML form, the no-script fallback: one product or one amount. */
+export const checkoutForm = z
+  .strictObject({
+    product: z.string().min(1).max(255).optional(),
+    quantity: z.coerce.number().pipe(z.int().min(1).max(QUANTITY_MAX)).optional(),
+    amount: z.coerce.number().pipe(z.int().min(1).max(Number.MAX_SAFE_INTEGER)).optional(),
+    currency: z.enum(currencies).optional(),
+    title: z.string().trim().min(1).max(255).optional(),
+    provider: z.string().min(1).max(64).optional(),
+  })
+  .transform(({ product, quantity, ...rest }) =>
+    product === undefined ? rest : { ...rest, items: [{ product, quantity }] },
+  )
+  .pipe(checkoutRequest);
