@@ -10,6 +10,8 @@ export const QUANTITY_MAX = 99;
 export const DISTINCT_PRODUCTS_MAX = 25;
 /** Lines before merging; generous so a cart that repeats a product is not refused for it. */
 export const CART_LINES_MAX = 100;
+/** A merchant's order reference: 1 to 200 letters, digits, `-` and `_` (Stripe's `client_reference_id` holds 200). */
+export const REFERENCE_PATTERN = /^[A-Za-z0-9_-]{1,200}$/;
 
 /** One line of a cart: a catalog id and how many. Names and prices come from the catalog. */
 export interface CartLine {
@@ -32,6 +34,12 @@ export interface CheckoutRequest {
   provider?: string;
   /** Lago: the signed customer token from the merchant's backend. */
   customer_token?: string;
+  /** The merchant's order or cart id, matching {@link REFERENCE_PATTERN}; Stripe's `client_reference_id`. */
+  reference?: string;
+  /** Where the shopper lands after paying; its origin must be one allowed to call the proxy. */
+  success_url?: string;
+  /** Where the shopper lands after giving up; its origin must be one allowed to call the proxy. */
+  cancel_url?: string;
 }
 
 export interface CheckoutResponse {

@@ -1,8 +1,13 @@
 /** Formats an amount in minor units (7990 BRL → "R$ 79.90") for the currency and the reader's locale. */
 export function formatMoney(minorUnits: number, currency: string, locale = 'en'): string {
-  const formatter = new Intl.NumberFormat(locale, { style: 'currency', currency });
-  const digits = formatter.resolvedOptions().maximumFractionDigits ?? 2;
-  return formatter.format(minorUnits / 10 ** digits);
+  return new Intl.NumberFormat(locale, { style: 'currency', currency }).format(
+    minorUnits / 10 ** minorUnitDigits(currency),
+  );
+}
+
+/** How many decimals the catalog's minor unit has: Intl's for the currency (2 for BRL, 0 for JPY and COP, 3 for KWD). */
+export function minorUnitDigits(currency: string): number {
+  return new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
 }
 
 /** The first of the request's preferred languages that Intl supports, else English. */

@@ -6,20 +6,29 @@ import type { Catalog } from './catalog.js';
 /** A checkout priced from the catalog, in no provider's wire format: each provider maps it to its own. */
 export type PricedCheckout = PricedCart | PricedAmount;
 
+/** What any checkout may carry besides its price; each provider passes on what its API takes. */
+export interface CheckoutDetails {
+  title?: string;
+  /** The merchant's order or cart id. */
+  reference?: string;
+  /** Where the shopper lands after paying: the button's (origin checked) or the configured default. */
+  successUrl?: string;
+  /** Where the shopper lands after giving up. */
+  cancelUrl?: string;
+}
+
 /** A cart: catalog products, merged by id, in one currency. */
-export interface PricedCart {
+export interface PricedCart extends CheckoutDetails {
   kind: 'cart';
   currency: Currency;
   lines: PricedLine[];
-  title?: string;
 }
 
 /** A value-only link: an amount the configuration allows. */
-export interface PricedAmount {
+export interface PricedAmount extends CheckoutDetails {
   kind: 'amount';
   amount: number;
   currency: Currency;
-  title?: string;
 }
 
 /** One cart line with everything the catalog says about its product. */
@@ -46,7 +55,6 @@ export interface PricingRequest {
   items?: Array<{ product: string; quantity: number }>;
   amount?: number;
   currency?: Currency;
-  title?: string;
 }
 
 /**
@@ -57,9 +65,9 @@ export function priceCheckout(
   request: PricingRequest,
   catalog: Catalog,
   valueOnly: ValueOnlyBounds | undefined,
+  details: CheckoutDetails = {},
 ): PricedCheckout {
-  const title = request.title === undefined ? {} : { title: request.title };
-  if (request.items) return { ...priceCart(request.items, catalog), ...title };
+  if (request.items) return { ...priceCart(request.items, catalog), ...details };
 
   const amount = request.amount!;
   if (!valueOnly)
@@ -76,7 +84,7 @@ export function priceCheckout(
       },
     );
   }
-  return { kind: 'amount', amount, currency: request.currency ?? 'BRL', ...title };
+  return { kind: 'amount', amount, currency: request.currency ?? 'BRL', ...details };
 }
 
 function priceCart(items: NonNullable<PricingRequest['items']>, catalog: Catalog): PricedCart {

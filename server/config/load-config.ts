@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { type Catalog, CatalogError, parseCatalog } from '../checkout/catalog.js';
 import { MIN_SECRET_BYTES } from '../checkout/customer-token.js';
 import type { ValueOnlyBounds } from '../checkout/pricing.js';
-import { integer, onOff, origins, secret } from '../lib/env.js';
+import { integer, onOff, origins, pageUrl, secret } from '../lib/env.js';
 import { type LogLevel, logLevels } from '../lib/logger.js';
 import { demoCatalogPath } from '../lib/paths.js';
 import type { ConfiguredProvider } from '../providers/provider.js';
@@ -32,6 +32,8 @@ export interface Config {
   customerTokenSecret: Uint8Array | undefined;
   /** Serve the demo storefront at `/`. */
   demo: boolean;
+  /** Where shoppers land after paying or giving up, unless a button names its own pages. */
+  returnUrls: { success?: string; cancel?: string };
 }
 
 /** The proxy's own variables; each provider module adds its slice. */
@@ -51,6 +53,8 @@ const coreVariables = {
   CATALOG_FILE: z.string().default(demoCatalogPath),
   CUSTOMER_TOKEN_SECRET: secret(MIN_SECRET_BYTES).optional(),
   DEMO: onOff.optional(),
+  CHECKOUT_SUCCESS_URL: pageUrl.optional(),
+  CHECKOUT_CANCEL_URL: pageUrl.optional(),
 };
 
 const environment = z
@@ -138,5 +142,6 @@ export function loadConfig(env: Environment, readText = (path: string) => readFi
     sandbox,
     customerTokenSecret: tokenSecret === undefined ? undefined : new TextEncoder().encode(tokenSecret),
     demo: vars.DEMO === undefined ? sandbox : vars.DEMO === 'on',
+    returnUrls: { success: vars.CHECKOUT_SUCCESS_URL, cancel: vars.CHECKOUT_CANCEL_URL },
   };
 }

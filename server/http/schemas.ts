@@ -1,12 +1,28 @@
 /** The zod schemas that hold requests to the wire contract; the compiler keeps the two identical. */
 import { z } from 'zod';
-import { CART_LINES_MAX, type CheckoutRequest, QUANTITY_MAX } from '../../contract/checkout.js';
+import { CART_LINES_MAX, type CheckoutRequest, QUANTITY_MAX, REFERENCE_PATTERN } from '../../contract/checkout.js';
 import { currencies } from '../../contract/currencies.js';
+import { isSafeCheckoutUrl } from '../../contract/safe-url.js';
 
 const cartLine = z.strictObject({
   product: z.string().min(1).max(255),
   quantity: z.int().min(1).max(QUANTITY_MAX).default(1),
 });
+
+/** Fields every checkout may carry for the providers that take them; the route checks the URLs' origins. */
+const checkoutDetails = {
+  reference: z.string().regex(REFERENCE_PATTERN, 'must be 1 to 200 letters, digits, "-" or "_"').optional(),
+  success_url: z
+    .string()
+    .max(2048)
+    .refine(isSafeCheckoutUrl, 'must be an absolute https URL (http only on a loopback host)')
+    .optional(),
+  cancel_url: z
+    .string()
+    .max(2048)
+    .refine(isSafeCheckoutUrl, 'must be an absolute https URL (http only on a loopback host)')
+    .optional(),
+};
 
 /** `POST /api/checkout` as JSON: exactly one of `items`, `amount` or `customer_token`. */
 export const checkoutRequest = z
@@ -18,6 +34,7 @@ export const checkoutRequest = z
     provider: z.string().min(1).max(64).optional(),
     // An empty token is a missing one: verification answers 401 invalid_customer_token, not a 422.
     customer_token: z.string().max(4096).optional(),
+    ...checkoutDetails,
   })
   .superRefine((body, context) => {
     const kinds = (['items', 'amount', 'customer_token'] as const).filter((key) => body[key] !== undefined);
@@ -38,12 +55,15 @@ export const checkoutRequest = z
         message: 'currency goes with amount; a cart takes its currency from the catalog.',
       });
     }
-    if (body.title !== undefined && body.customer_token !== undefined) {
-      context.addIssue({
-        code: 'custom',
-        path: ['title'],
-        message: 'title does not apply to a payment method set-up.',
-      });
+    if (body.customer_token !== undefined) {
+      for (const field of ['title', 'reference', 'success_url', 'cancel_url'] as const) {
+        if (body[field] === undefined) continue;
+        context.addIssue({
+          code: 'custom',
+          path: [field],
+          message: `${field} does not apply to a payment method set-up.`,
+        });
+      }
     }
   });
 
@@ -64,6 +84,7 @@ export const checkoutForm = z
     currency: z.enum(currencies).optional(),
     title: z.string().trim().min(1).max(255).optional(),
     provider: z.string().min(1).max(64).optional(),
+    ...checkoutDetails,
   })
   .transform(({ product, quantity, ...rest }) =>
     product === undefined ? rest : { ...rest, items: [{ product, quantity }] },

@@ -35,6 +35,11 @@ export const upstreamUrl = z
   })
   .transform((value) => value.replace(/\/+$/, ''));
 
+/** A page to send a shopper to, held to the rule for checkout URLs: https, or http only on loopback. Kept as written. */
+export const pageUrl = z
+  .string()
+  .refine(isSafeCheckoutUrl, 'must be an absolute https URL (plain http is only allowed on loopback hosts)');
+
 /** A comma-separated list of origins such as `https://shop.example.com`. */
 export const origins = z.string().transform((value, context) => {
   const list = value

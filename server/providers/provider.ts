@@ -8,6 +8,11 @@ export interface LinkContext {
   publicOrigin: string;
   /** Request-scoped logger (carries the request id). */
   log: Logger;
+  /**
+   * The client's `Idempotency-Key`, when it sent one: a provider with idempotent creation derives
+   * its own key from it, so a retried checkout gets the first link back instead of a second one.
+   */
+  idempotencyKey?: string;
 }
 
 /** The kinds of link a provider can make. Each returns the hosted page URL or throws a ProblemError. */

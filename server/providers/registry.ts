@@ -10,9 +10,10 @@ import type {
   ProviderOptions,
 } from './provider.js';
 import { createSandboxProvider } from './sandbox/index.js';
+import { stripeProvider } from './stripe.js';
 
 /** Every real provider. A new one is a module plus one entry here. */
-export const providerModules: readonly AnyProviderModule[] = [pagouProvider, lagoProvider];
+export const providerModules: readonly AnyProviderModule[] = [pagouProvider, lagoProvider, stripeProvider];
 
 const SANDBOX = 'sandbox';
 

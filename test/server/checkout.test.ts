@@ -48,6 +48,24 @@ describe('POST /api/checkout with JSON', () => {
     ['the title is over 255 characters', { items: [{ product: 'SKU-A' }], title: 'x'.repeat(256) }, ['title']],
     ['the currency is unknown', { amount: 100, currency: 'XYZ' }, ['currency']],
     ['a customer id is named in plain text', { provider: 'lago', customer_id: 'cus_1' }, ['(body)', 'customer_id']],
+    ['the reference has a space', { items: [{ product: 'SKU-A' }], reference: 'order 1' }, ['reference']],
+    ['the reference is empty', { items: [{ product: 'SKU-A' }], reference: '' }, ['reference']],
+    [
+      'the reference is over 200 characters',
+      { items: [{ product: 'SKU-A' }], reference: 'x'.repeat(201) },
+      ['reference'],
+    ],
+    ['the success URL is relative', { items: [{ product: 'SKU-A' }], success_url: '/thanks' }, ['success_url']],
+    [
+      'the cancel URL is plain http on a public host',
+      { items: [{ product: 'SKU-A' }], cancel_url: 'http://shop.example/cart' },
+      ['cancel_url'],
+    ],
+    [
+      'a set-up carries a reference and return pages',
+      { customer_token: 't', reference: 'r1', success_url: 'https://a.example/', cancel_url: 'https://a.example/' },
+      ['reference', 'success_url', 'cancel_url'],
+    ],
   ];
   for (const [when, body, fields] of invalid) {
     it(`when ${when}, answers 422 validation_error naming ${fields.join(', ')}`, async () => {
@@ -134,7 +152,7 @@ describe('POST /api/checkout with JSON', () => {
   it('when the provider is unknown, answers 422 provider_unavailable', async () => {
     const { app } = testApp();
     assertProblem(
-      await postCheckout(app, { items: [{ product: 'SKU-A' }], provider: 'stripe' }),
+      await postCheckout(app, { items: [{ product: 'SKU-A' }], provider: 'mercadopago' }),
       422,
       'provider_unavailable',
     );
@@ -179,6 +197,51 @@ describe('POST /api/checkout with JSON', () => {
     const response = await request(app).get('/api/checkout');
     assertProblem(response, 405, 'method_not_allowed');
     assert.equal(response.headers.allow, 'POST');
+  });
+});
+
+describe('return pages and reference', () => {
+  const cart = { items: [{ product: 'SKU-A' }] };
+  const sandboxLinkOf = async (app: Parameters<typeof request>[0], body: object) => {
+    const created = await postCheckout(app, body);
+    assert.equal(created.status, 201, created.text);
+    return (await request(app).get(new URL(created.body.url).pathname)).text;
+  };
+
+  it('when a button names return pages on an allowed origin, the checkout links back to them', async () => {
+    const { app } = testApp({ ALLOWED_ORIGINS: 'https://shop.example' });
+    const page = await sandboxLinkOf(app, {
+      ...cart,
+      reference: 'order-9',
+      cancel_url: 'https://shop.example/cart?from=pay',
+    });
+    assert.match(page, /href="https:\/\/shop\.example\/cart\?from=pay"/);
+    assert.match(page, /order-9/);
+  });
+
+  it("when a button names a return page on the proxy's own origin, accepts it", async () => {
+    const { app } = testApp();
+    const created = await request(app)
+      .post('/api/checkout')
+      .set('host', 'localhost:3000')
+      .send({ ...cart, success_url: 'http://localhost:3000/thanks' });
+    assert.equal(created.status, 201, created.text);
+  });
+
+  it('when a button names a return page on another origin, answers 422 return_url_not_allowed', async () => {
+    const { app } = testApp({ ALLOWED_ORIGINS: 'https://shop.example' });
+    const response = await postCheckout(app, {
+      ...cart,
+      success_url: 'https://evil.example/phish',
+      cancel_url: 'https://shop.example.evil.example/',
+    });
+    assertProblem(response, 422, 'return_url_not_allowed');
+    assert.deepEqual(fieldsOf(response), ['success_url', 'cancel_url']);
+  });
+
+  it('when the button names none, the configured return pages apply', async () => {
+    const { app } = testApp({ CHECKOUT_CANCEL_URL: 'https://shop.example/cart' });
+    assert.match(await sandboxLinkOf(app, cart), /href="https:\/\/shop\.example\/cart"/);
   });
 });
 

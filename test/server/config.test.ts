@@ -101,6 +101,10 @@ describe('loadConfig', () => {
     ['CUSTOMER_TOKEN_SECRET', 'too-short'],
     ['DEMO', 'yes'],
     ['HOST', 'http://localhost'],
+    ['STRIPE_API_URL', 'https://api.stripe.com/v1'],
+    ['STRIPE_API_URL', 'http://api.stripe.com'],
+    ['CHECKOUT_SUCCESS_URL', '/thanks'],
+    ['CHECKOUT_CANCEL_URL', 'http://shop.example/cart'],
   ];
   for (const [name, value] of badValues) {
     it(`when ${name} is "${value}", reports ${name}`, () => {
@@ -125,6 +129,28 @@ describe('loadConfig', () => {
       problemsOf({ LAGO_API_KEY: 'lago_key' })[0]!,
       /^CUSTOMER_TOKEN_SECRET: is required when LAGO_API_KEY is set/,
     );
+  });
+
+  it('when STRIPE_SECRET_KEY is set without return pages, asks for both', () => {
+    assert.deepEqual(
+      problemsOf({ STRIPE_SECRET_KEY: 'sk_test_x' }).map((problem) => problem.split(':')[0]),
+      ['CHECKOUT_SUCCESS_URL', 'CHECKOUT_CANCEL_URL'],
+    );
+  });
+
+  it('when Stripe and its return pages are set, enables Stripe and keeps the pages as written', () => {
+    const success = 'https://shop.example/thanks?session={CHECKOUT_SESSION_ID}';
+    const config = loadConfig({
+      CATALOG_FILE: fixtureCatalog,
+      STRIPE_SECRET_KEY: 'sk_test_x',
+      CHECKOUT_SUCCESS_URL: success,
+      CHECKOUT_CANCEL_URL: 'http://localhost:5173/cart',
+    });
+    assert.deepEqual(
+      config.providers.map(({ module, settings }) => [module.name, settings]),
+      [['stripe', { apiKey: 'sk_test_x', apiUrl: 'https://api.stripe.com' }]],
+    );
+    assert.deepEqual(config.returnUrls, { success, cancel: 'http://localhost:5173/cart' });
   });
 
   it('when several variables are bad, reports every one at once', () => {

@@ -10,7 +10,14 @@ const secret = 'a-token-secret-of-at-least-32-bytes!!';
 
 describe('provider modules', () => {
   it('declare exactly the kinds of link their provider makes', () => {
-    const config = testConfig({ PAGOU_API_KEY: 'pk', LAGO_API_KEY: 'lk', CUSTOMER_TOKEN_SECRET: secret });
+    const config = testConfig({
+      PAGOU_API_KEY: 'pk',
+      LAGO_API_KEY: 'lk',
+      CUSTOMER_TOKEN_SECRET: secret,
+      STRIPE_SECRET_KEY: 'sk',
+      CHECKOUT_SUCCESS_URL: 'https://shop.example/thanks',
+      CHECKOUT_CANCEL_URL: 'https://shop.example/cart',
+    });
     const { enabled } = createProviders(config.providers, { upstreamTimeoutMs: config.upstreamTimeoutMs });
     for (const module of providerModules) {
       const provider = enabled.find(({ name }) => name === module.name);
@@ -29,6 +36,13 @@ describe('the sandbox standing in for a named provider', () => {
     const { app } = testApp({ CUSTOMER_TOKEN_SECRET: secret });
     const response = await postCheckout(app, { provider: 'lago', items: [{ product: 'SKU-A' }] });
     assert.equal(response.status, 422);
+    assert.equal(JSON.parse(response.text).code, 'request_not_supported');
+  });
+
+  it('when asked for a Stripe set-up link, refuses it as Stripe Checkout in payment mode would', async () => {
+    const { app } = testApp({ CUSTOMER_TOKEN_SECRET: secret });
+    const token = await signCustomerToken('cus_1', { secret });
+    const response = await postCheckout(app, { provider: 'stripe', customer_token: token });
     assert.equal(JSON.parse(response.text).code, 'request_not_supported');
   });
 

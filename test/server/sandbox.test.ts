@@ -37,6 +37,32 @@ describe('sandbox hosted checkout', () => {
     assert.equal((await request(app).post(`${path}/pay`)).headers.location, `${path}/paid`);
   });
 
+  it('when the checkout has return pages, links back to them as Stripe Checkout does, session id filled in', async () => {
+    const { app } = testApp({
+      CHECKOUT_SUCCESS_URL: 'https://shop.example/thanks?session={CHECKOUT_SESSION_ID}',
+      CHECKOUT_CANCEL_URL: 'https://shop.example/cart',
+    });
+    const created = await postCheckout(app, { items: [{ product: 'SKU-B' }], provider: 'stripe', reference: 'A-1' });
+    assert.equal(created.status, 201, 'the sandbox stands in for Stripe');
+    const path = new URL(created.body.url).pathname;
+    const id = path.split('/').at(-1);
+    const checkout = await request(app).get(path);
+    assert.match(
+      checkout.text,
+      /<a class="back" href="https:\/\/shop\.example\/cart">Cancel and return to the shop<\/a>/,
+    );
+    assert.match(checkout.text, /Order reference A-1/);
+    await request(app).post(`${path}/pay`);
+    const paid = await request(app).get(`${path}/paid`);
+    assert.ok(paid.text.includes(`href="https://shop.example/thanks?session=${id}">Return to the shop</a>`));
+  });
+
+  it('when the checkout has no return pages, shows no way back', async () => {
+    const { app } = testApp();
+    const page = await request(app).get(await createLink(app));
+    assert.doesNotMatch(page.text, /class="back"/);
+  });
+
   it('when the confirmation is opened before paying, goes back to the checkout', async () => {
     const { app } = testApp();
     const path = await createLink(app);

@@ -4,6 +4,7 @@ import { priceCheckout } from '../../checkout/pricing.js';
 import type { Config } from '../../config/load-config.js';
 import { ProblemError } from '../../lib/problem-error.js';
 import type { Providers } from '../../providers/registry.js';
+import { checkoutDetails } from '../checkout-details.js';
 import { checkoutRateLimit } from '../middleware/rate-limit.js';
 import { requestOrigin } from '../middleware/request-origin.js';
 import { checkoutForm, checkoutRequest } from '../schemas.js';
@@ -36,7 +37,7 @@ export function checkoutRoutes(config: Config, providers: Providers): Router {
       const request = fromForm
         ? validate(checkoutForm, withoutEmptyFields(req.body))
         : validate(checkoutRequest, req.body);
-      const context = { publicOrigin: requestOrigin(req), log: req.log };
+      const context = { publicOrigin: requestOrigin(req), log: req.log, idempotencyKey: req.get('idempotency-key') };
 
       let url: string;
       if (request.customer_token !== undefined) {
@@ -50,7 +51,8 @@ export function checkoutRoutes(config: Config, providers: Providers): Router {
         const customerId = await verifyCustomerToken(request.customer_token, config.customerTokenSecret);
         url = await provider.createSetupLink(customerId, context);
       } else {
-        const checkout = priceCheckout(request, config.catalog, config.valueOnly);
+        const details = checkoutDetails(req, request, config);
+        const checkout = priceCheckout(request, config.catalog, config.valueOnly, details);
         const provider = providers.resolve(request.provider, 'createCheckoutLink');
         res.locals.provider = provider.name;
         url = await provider.createCheckoutLink(checkout, context);

@@ -16,6 +16,8 @@ td:last-child, th:last-child { text-align: right; }
 button { width: 100%; padding: .8rem; border: 0; border-radius: 8px; background: #4f46e5; color: #fff; font: inherit; font-weight: 600; cursor: pointer; }
 button:focus-visible { outline: 3px solid #a5b4fc; outline-offset: 2px; }
 .done { color: #15803d; }
+.back { display: block; margin-top: 1rem; text-align: center; color: LinkText; }
+.reference { color: color-mix(in srgb, CanvasText 65%, transparent); }
 `;
 
 const sandboxNotice = html`<p class="badge">Sandbox: no money moves and no account is needed</p>`;
@@ -38,10 +40,12 @@ export function createSandboxPages(store: SandboxLinkStore): Router {
         html`
         <main>${sandboxNotice}
           <h1>${link.checkout.title ?? 'Checkout'}</h1>
+          ${reference(link.checkout)}
           ${summary(link.checkout, locale)}
           <form method="post" action="/sandbox/checkout/${link.id}/pay">
             <button type="submit">Pay ${totalOf(link.checkout, locale)}</button>
           </form>
+          ${backTo(link.checkout.cancelUrl, link.id, 'Cancel and return to the shop')}
         </main>`,
       );
     });
@@ -65,7 +69,9 @@ export function createSandboxPages(store: SandboxLinkStore): Router {
         <main>${sandboxNotice}
           <h1 class="done">Payment confirmed</h1>
           <p>Thank you! You paid ${totalOf(link.checkout, locale)}.</p>
+          ${reference(link.checkout)}
           ${summary(link.checkout, locale)}
+          ${backTo(link.checkout.successUrl, link.id, 'Return to the shop')}
         </main>`,
       );
     });
@@ -142,6 +148,17 @@ function sendPage(res: Response, title: string, body: SafeHtml): void {
     .type('html')
     .set('cache-control', 'no-store')
     .send(htmlDocument({ title: `${title} · Sandbox`, stylesheet: '/sandbox/sandbox.css', body }));
+}
+
+function reference({ reference }: PricedCheckout): SafeHtml | undefined {
+  return reference === undefined ? undefined : html`<p class="reference">Order reference ${reference}</p>`;
+}
+
+/** A link to a return page; like Stripe, the sandbox puts its link id where the URL says {CHECKOUT_SESSION_ID}. */
+function backTo(url: string | undefined, linkId: string, label: string): SafeHtml | undefined {
+  return url === undefined
+    ? undefined
+    : html`<a class="back" href="${url.replaceAll('{CHECKOUT_SESSION_ID}', linkId)}">${label}</a>`;
 }
 
 function summary(checkout: PricedCheckout, locale: string): SafeHtml {
