@@ -21,6 +21,9 @@ export const CHECKOUT_BUTTON_TAG = 'checkout-button';
  * @attr currency - The ISO 4217 currency of `amount`, such as `BRL`.
  * @attr provider - The payment provider, when the proxy has several (`pagou`, `lago`, `sandbox`).
  * @attr customer-token - Lago: the signed customer token from the merchant's backend.
+ * @attr reference - The merchant's order or cart id (1–200 letters, digits, `-`, `_`), for providers that take one (Stripe).
+ * @attr success-url - Where the shopper lands after paying; its origin must be allowed by the proxy.
+ * @attr cancel-url - Where the shopper lands after giving up; its origin must be allowed by the proxy.
  * @attr endpoint - The proxy's origin. Defaults to the origin this script was loaded from.
  * @attr target - `_self` (default) opens the checkout page in this tab, `_blank` in a new one.
  * @attr timeout - Milliseconds to wait for the proxy before giving up. Defaults to 20000.
@@ -59,6 +62,9 @@ export class CheckoutButton extends LitElement {
     currency: {},
     provider: {},
     customerToken: { attribute: 'customer-token' },
+    reference: {},
+    successUrl: { attribute: 'success-url' },
+    cancelUrl: { attribute: 'cancel-url' },
     endpoint: {},
     target: {},
     timeout: { type: Number },
@@ -80,6 +86,12 @@ export class CheckoutButton extends LitElement {
   declare provider?: string;
   /** Lago: the signed customer token from the merchant's backend. */
   declare customerToken?: string;
+  /** The merchant's order or cart id, for providers that take one. */
+  declare reference?: string;
+  /** Where the shopper lands after paying. */
+  declare successUrl?: string;
+  /** Where the shopper lands after giving up. */
+  declare cancelUrl?: string;
   /** The proxy's origin (or origin and path prefix). */
   declare endpoint: string;
   /** Where the checkout page opens: this tab or a new one. */
@@ -178,6 +190,9 @@ export class CheckoutButton extends LitElement {
       ...(this.amount !== undefined && { amount: this.amount }),
       ...(this.currency && { currency: this.currency as CheckoutRequest['currency'] }),
       ...(this.provider && { provider: this.provider }),
+      ...(this.reference && { reference: this.reference }),
+      ...(this.successUrl && { success_url: this.successUrl }),
+      ...(this.cancelUrl && { cancel_url: this.cancelUrl }),
       // Sent even when empty: the proxy answers a missing token with invalid_customer_token.
       ...(this.customerToken !== undefined && { customer_token: this.customerToken }),
     };

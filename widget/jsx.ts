@@ -23,6 +23,11 @@ export interface CheckoutButtonProps extends CommonProps {
   provider?: string;
   'customer-token'?: string;
   customerToken?: string;
+  reference?: string;
+  'success-url'?: string;
+  successUrl?: string;
+  'cancel-url'?: string;
+  cancelUrl?: string;
   endpoint?: string;
   target?: '_self' | '_blank';
   timeout?: number | string;

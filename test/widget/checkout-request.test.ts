@@ -109,6 +109,24 @@ describe('<checkout-button> request', () => {
     expect(await proxy.requests()).to.deep.equal([{ provider: 'lago', customer_token: 'eyJ.test' }]);
   });
 
+  it('when given provider="stripe", a reference and return pages, sends them as reference, success_url and cancel_url', async () => {
+    const proxy = fakeProxy();
+    const el = await fixture<CheckoutButton>(
+      html`<checkout-button product="SKU-OK" provider="stripe" reference="order-1042" success-url="https://shop.example/thanks" cancel-url="https://shop.example/cart" endpoint=${proxy.endpoint}></checkout-button>`,
+    );
+    recordRedirects(el);
+    await el.checkout();
+    expect(await proxy.requests()).to.deep.equal([
+      {
+        items: [{ product: 'SKU-OK', quantity: 1 }],
+        provider: 'stripe',
+        reference: 'order-1042',
+        success_url: 'https://shop.example/thanks',
+        cancel_url: 'https://shop.example/cart',
+      },
+    ]);
+  });
+
   it('when the customer-token attribute is empty, still sends it for the proxy to refuse', async () => {
     const proxy = fakeProxy();
     const el = await fixture<CheckoutButton>(
