@@ -6,7 +6,14 @@ import { secret, upstreamUrl } from '../lib/env.js';
 import type { Logger } from '../lib/logger.js';
 import { ProblemError } from '../lib/problem-error.js';
 import { defineProvider } from './provider.js';
-import { checkoutUrlFrom, forLog, retryAfterSeconds, upstreamRateLimited, upstreamSettings } from './upstream.js';
+import {
+  checkoutUrlFrom,
+  exchange,
+  forLog,
+  retryAfterSeconds,
+  upstreamRateLimited,
+  upstreamSettings,
+} from './upstream.js';
 
 /** Stripe's presentment currencies (docs.stripe.com/currencies), lowercase as its API wants them. */
 const STRIPE_CURRENCIES = new Set(
@@ -52,15 +59,12 @@ export const stripeProvider = defineProvider({
           ]),
   settings: (vars) => upstreamSettings(vars.STRIPE_SECRET_KEY, vars.STRIPE_API_URL),
   create: ({ apiKey, apiUrl }, { upstreamTimeoutMs }) => {
-    const origin = new URL(apiUrl);
     const stripe = new Stripe(apiKey, {
-      protocol: origin.protocol === 'http:' ? 'http' : 'https',
-      host: origin.hostname,
-      port: origin.port || (origin.protocol === 'http:' ? 80 : 443),
-      // A retry could hand the shopper a second session; the one Stripe's client still makes after
-      // a closed connection carries the same Idempotency-Key, so Stripe replays the first answer.
+      // Stripe's client encodes the parameters and classifies the errors; the proxy's own client
+      // sends the request, with the bounds every provider call has (one deadline, no redirects, 1 MB).
+      httpClient: boundedHttpClient(apiUrl, upstreamTimeoutMs),
+      // A retry could hand the shopper a second session; a client's Idempotency-Key covers its own retries.
       maxNetworkRetries: 0,
-      timeout: upstreamTimeoutMs,
       telemetry: false,
       appInfo: { name: 'checkout-button' },
     });
@@ -81,6 +85,31 @@ export const stripeProvider = defineProvider({
     };
   },
 });
+
+/** Stripe's client over {@link exchange}: the path Stripe's client asks for, on `STRIPE_API_URL`. */
+function boundedHttpClient(apiUrl: string, timeoutMs: number): NonNullable<Stripe.StripeConfig['httpClient']> {
+  return {
+    getClientName: () => 'checkout-button',
+    async makeRequest(_host, _port, path, _method, headers, body) {
+      const answer = await exchange({
+        provider: 'Stripe',
+        url: `${apiUrl}${path}`,
+        headers: Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, String(value)])),
+        body,
+        timeoutMs,
+      });
+      return {
+        getStatusCode: () => answer.status,
+        getHeaders: () => answer.headers as Record<string, string | string[]>,
+        getRawResponse: () => ({}),
+        toStream: () => {
+          throw new Error('checkout sessions are not streamed');
+        },
+        toJSON: async () => JSON.parse(answer.text),
+      };
+    },
+  };
+}
 
 /**
  * Stripe's key for a client's key. The parameters join it so that a catalog change between a
@@ -162,21 +191,21 @@ function problemFor(error: unknown, apiKey: string, log: Logger): ProblemError {
   if (!(error instanceof Stripe.errors.StripeError)) {
     return new ProblemError('upstream_unavailable', 'Stripe could not be reached.', { cause: error });
   }
+  // The proxy's client failed (timeout, refused, oversized): Stripe's client wraps its problem.
+  if (error.detail instanceof ProblemError) return error.detail;
   const { type, statusCode, code, param, requestId } = error;
-  if (type !== 'StripeConnectionError') {
-    log.warn(
-      {
-        upstream: 'stripe',
-        status: statusCode,
-        type: error.rawType,
-        code,
-        param: forLog(param, apiKey),
-        message: forLog(error.message, apiKey),
-        requestId,
-      },
-      'Stripe refused the checkout session',
-    );
-  }
+  log.warn(
+    {
+      upstream: 'stripe',
+      status: statusCode,
+      type: error.rawType,
+      code,
+      param: forLog(param, apiKey),
+      message: forLog(error.message, apiKey),
+      requestId,
+    },
+    'Stripe refused the checkout session',
+  );
   switch (type) {
     case 'StripeAuthenticationError':
     case 'StripePermissionError':
@@ -186,10 +215,6 @@ function problemFor(error: unknown, apiKey: string, log: Logger): ProblemError {
       );
     case 'StripeRateLimitError':
       return upstreamRateLimited('Stripe', retryAfterSeconds(headerOf(error.headers, 'retry-after')));
-    case 'StripeConnectionError':
-      return (error.detail as { code?: unknown } | undefined)?.code === 'ETIMEDOUT'
-        ? new ProblemError('upstream_timeout', 'Stripe did not answer in time.', { cause: error })
-        : new ProblemError('upstream_unavailable', 'Stripe could not be reached.', { cause: error });
     default:
       if (statusCode === undefined || statusCode >= 500) {
         return new ProblemError('upstream_unavailable', `Stripe failed${statusCode ? ` (HTTP ${statusCode})` : ''}.`);

@@ -41,29 +41,55 @@ export interface UpstreamAnswer {
 
 /**
  * POSTs once, never retried: neither provider documents idempotency for link creation, and a
- * retry could hand the shopper a second link. The timeout covers connecting, the headers and the
- * body. Redirects are not followed: the request carries the key, which must go nowhere else.
+ * retry could hand the shopper a second link. The key goes as a bearer token, the body as JSON.
+ */
+export async function postToUpstream(call: UpstreamCall): Promise<UpstreamAnswer> {
+  const body = call.body === undefined ? '' : JSON.stringify(call.body);
+  const answer = await exchange({
+    ...call,
+    body,
+    headers: {
+      authorization: `Bearer ${call.apiKey}`,
+      accept: 'application/json',
+      'content-length': String(Buffer.byteLength(body)),
+      ...(call.body !== undefined && { 'content-type': 'application/json' }),
+    },
+  });
+  return { status: answer.status, header: answer.header, json: parseJson(answer.text) };
+}
+
+/** One POST with the caller's own headers and encoded body, for a provider's client library to send through. */
+export interface UpstreamExchange {
+  timeoutMs: number;
+  /** The provider's display name, for messages ("Stripe"). */
+  provider: string;
+  url: string;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** A provider's answer with its body as text (decoded, at most 1 MB). */
+export interface UpstreamText {
+  status: number;
+  header(name: string): string | undefined;
+  headers: IncomingMessage['headers'];
+  text: string;
+}
+
+/**
+ * Sends one POST and reads the answer within the proxy's bounds. The timeout covers connecting,
+ * the headers and the body. Redirects are not followed: the request carries the key, which must
+ * go nowhere else. Failures are ProblemErrors (upstream_timeout, upstream_unavailable,
+ * upstream_bad_response).
  *
  * `node:http` rather than `fetch`: fetch's WHATWG streams and header objects cost about 170 µs
  * of CPU per call, the largest item in the proxy's profile, and its own copy of undici (with a
  * WebAssembly HTTP parser) about 10 MB of memory. Node's global agents keep connections alive.
  */
-export async function postToUpstream(call: UpstreamCall): Promise<UpstreamAnswer> {
+export async function exchange(call: UpstreamExchange): Promise<UpstreamText> {
   const signal = AbortSignal.timeout(call.timeoutMs);
-  const body = call.body === undefined ? '' : JSON.stringify(call.body);
   try {
-    const response = await send(
-      call.url,
-      {
-        authorization: `Bearer ${call.apiKey}`,
-        accept: 'application/json',
-        'accept-encoding': 'identity',
-        'content-length': String(Buffer.byteLength(body)),
-        ...(call.body !== undefined && { 'content-type': 'application/json' }),
-      },
-      body,
-      signal,
-    );
+    const response = await send(call.url, { ...call.headers, 'accept-encoding': 'identity' }, call.body, signal);
     const status = response.statusCode ?? 0;
     if (REDIRECT_STATUSES.has(status)) {
       response.destroy();
@@ -74,11 +100,8 @@ export async function postToUpstream(call: UpstreamCall): Promise<UpstreamAnswer
     }
     const raw = await readCapped(response, call.provider);
     const header = (name: string) => [response.headers[name.toLowerCase()] ?? []].flat()[0];
-    return {
-      status,
-      header,
-      json: parseJson(await bodyText(raw, status, header('content-encoding'), call.provider, signal)),
-    };
+    const text = await bodyText(raw, status, header('content-encoding'), call.provider, signal);
+    return { status, header, headers: response.headers, text };
   } catch (error) {
     if (error instanceof ProblemError) throw error;
     if (signal.aborted) {

@@ -218,6 +218,18 @@ describe('Stripe errors', () => {
     ['500 api_error', stripeError(500, 'api_error'), 502, 'upstream_unavailable'],
     ['502 with an HTML page', htmlPage(502), 502, 'upstream_unavailable'],
     ['200 with a javascript: URL', createdSession('javascript:alert(1)'), 502, 'upstream_bad_response'],
+    [
+      '200 with more than 1 MB',
+      () => ({ status: 200, json: { url: 'https://checkout.stripe.com/c/pay/cs_1', padding: 'x'.repeat(1 << 20) } }),
+      502,
+      'upstream_bad_response',
+    ],
+    [
+      'a redirect (never followed: the request carries the key)',
+      () => ({ status: 307, json: {}, headers: { location: 'https://elsewhere.example/v1/checkout/sessions' } }),
+      502,
+      'upstream_unavailable',
+    ],
   ];
   for (const [answer, scenario, status, code] of cases) {
     it(`when Stripe answers ${answer}, answers ${status} ${code} after one call`, bounded, async (t) => {
