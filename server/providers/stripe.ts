@@ -36,7 +36,7 @@ type SessionParams = Stripe.Checkout.SessionCreateParams;
 
 /**
  * Stripe Checkout: `POST /v1/checkout/sessions` in payment mode, one line item per cart line with
- * inline `price_data` from the catalog, through Stripe's own Node client.
+ * inline `price_data` from the catalog: encoded by Stripe's Node client, sent by the proxy's own.
  */
 export const stripeProvider = defineProvider({
   name: 'stripe',
