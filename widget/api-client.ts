@@ -23,15 +23,20 @@ export type CheckoutOutcome =
 /** The API origin when no `endpoint` is set: where this script was loaded from. */
 export const scriptOrigin = new URL(import.meta.url).origin;
 
-/** The JSON object in the body, or undefined for any other body; a timeout while reading still throws. */
-const readJson = (response: Response): Promise<Record<string, unknown> | undefined> =>
-  response.json().then(
-    (body: unknown) => (body !== null && typeof body === 'object' ? (body as Record<string, unknown>) : undefined),
-    (error: unknown) => {
-      if (error instanceof SyntaxError) return undefined;
-      throw error;
-    },
-  );
+/**
+ * The JSON object in the body, or undefined for any other body; a timeout while reading still throws. Parsed here
+ * rather than by `response.json()`, whose error for a body that is not JSON differs by engine (WebKit rejects with a
+ * DOMException, not a SyntaxError).
+ */
+const readJson = async (response: Response): Promise<Record<string, unknown> | undefined> => {
+  const text = await response.text();
+  try {
+    const body: unknown = JSON.parse(text);
+    return body !== null && typeof body === 'object' ? (body as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+};
 
 /** POSTs `request` to `{endpoint}/api/checkout`; never throws, every failure is an outcome with a code. */
 export async function postCheckout(
@@ -39,13 +44,15 @@ export async function postCheckout(
   request: CheckoutRequest,
   timeout: number,
 ): Promise<CheckoutOutcome> {
+  // WebKit rejects a timed-out fetch with an AbortError rather than the signal's TimeoutError, so ask the signal.
+  const signal = AbortSignal.timeout(timeout);
   try {
     const response = await fetch(`${endpoint.replace(/\/+$/, '')}/api/checkout`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json', Accept: 'application/json, application/problem+json' },
       body: JSON.stringify(request),
       credentials: 'omit',
-      signal: AbortSignal.timeout(timeout),
+      signal,
     });
     const { status } = response;
     const body = await readJson(response);
@@ -56,8 +63,7 @@ export async function postCheckout(
     if (typeof body?.code !== 'string') return { ok: false, status, code: 'bad_response' };
     const problem = body as unknown as Problem;
     return { ok: false, status, code: problem.code, problem };
-  } catch (error) {
-    const timedOut = error instanceof DOMException && error.name === 'TimeoutError';
-    return { ok: false, status: 0, code: timedOut ? 'timeout' : 'network_error' };
+  } catch {
+    return { ok: false, status: 0, code: signal.aborted ? 'timeout' : 'network_error' };
   }
 }
