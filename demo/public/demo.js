@@ -18,9 +18,18 @@ function element(tag, attributes = {}, ...children) {
   return node;
 }
 
+/** The reader's languages that Intl accepts: WebKitGTK under the C locale reports "C", which Intl rejects. */
+const readerLocales = navigator.languages.filter((tag) => {
+  try {
+    return Intl.getCanonicalLocales(tag).length > 0;
+  } catch {
+    return false;
+  }
+});
+
 /** 7990 BRL → "R$ 79.90" in the reader's locale, using the currency's own number of decimals. */
 function formatMoney(minorUnits, currency) {
-  const format = new Intl.NumberFormat(navigator.languages, { style: 'currency', currency });
+  const format = new Intl.NumberFormat(readerLocales, { style: 'currency', currency });
   const digits = format.resolvedOptions().maximumFractionDigits ?? 2;
   return format.format(minorUnits / 10 ** digits);
 }
