@@ -29,7 +29,10 @@ export function createApp(config: Config, deps: AppDeps): Express {
   app.set('etag', false);
 
   app.use(requestLog(deps.logger));
-  app.use(helmet());
+  // No upgrade-insecure-requests: WebKit applies it even to loopback, so a proxy on plain http (the local demo, a
+  // test) sent Safari's form posts to an https port nobody listens on. Behind TLS every URL the pages use is
+  // same-origin and relative, so the directive protects nothing there.
+  app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
 
   app.get('/healthz', (_req, res) => {
     res.set('cache-control', 'no-store').json({ status: 'ok' });

@@ -114,6 +114,13 @@ describe('headers and logs', () => {
     }
   });
 
+  it('when a page is served over plain http, its policy does not send the browser to https', async () => {
+    const { app } = testApp();
+    const policy = (await request(app).get('/healthz')).headers['content-security-policy']!;
+    assert.match(policy, /default-src 'self'/);
+    assert.doesNotMatch(policy, /upgrade-insecure-requests/);
+  });
+
   it('echoes a sane X-Request-Id and makes one up otherwise', async () => {
     const { app } = testApp();
     assert.equal(
