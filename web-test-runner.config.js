@@ -1,5 +1,5 @@
 import { esbuildPlugin } from '@web/dev-server-esbuild';
-import { chromeLauncher } from '@web/test-runner-chrome';
+import { widgetBrowsers } from './test/support/widget-browsers.js';
 
 /**
  * A fake checkout proxy at the test server, so no test touches the network. Each test picks its
@@ -73,20 +73,7 @@ export default {
   middleware: [fakeProxy],
   // Tests run Lit's development build for its extra checks; its one-line banner is noise.
   filterBrowserLogs: ({ args }) => !String(args[0]).startsWith('Lit is in dev mode'),
-  browsers: [
-    chromeLauncher({
-      launchOptions: {
-        executablePath: process.env.CHROME_PATH || '/usr/bin/chromium',
-        headless: true,
-        args: [
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-          '--no-first-run',
-        ],
-      },
-    }),
-  ],
+  browsers: widgetBrowsers(),
+  // An axe audit takes a few seconds in WebKit under Xvfb, past mocha's default of 2 s.
+  testFramework: { config: { timeout: 10_000 } },
 };

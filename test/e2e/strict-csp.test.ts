@@ -1,13 +1,14 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
+  byRole,
   E2E,
   freePort,
   type ProxyProcess,
   payOnSandbox,
-  recordCspViolations,
   type Storefront,
   SUITE_TIMEOUT_MS,
+  selectedEngines,
 } from './support.js';
 
 /**
@@ -45,38 +46,41 @@ const strictPage = (proxyOrigin: string) => `<!doctype html>
 </html>
 `;
 
-describe('a storefront with a strict Content-Security-Policy and Trusted Types', { timeout: SUITE_TIMEOUT_MS }, () => {
-  const e2e = new E2E();
-  let proxy: ProxyProcess;
-  let storefront: Storefront;
+for (const engine of selectedEngines()) {
+  describe(`a storefront with a strict Content-Security-Policy and Trusted Types, in ${engine}`, {
+    timeout: SUITE_TIMEOUT_MS,
+  }, () => {
+    const e2e = new E2E();
+    let proxy: ProxyProcess;
+    let storefront: Storefront;
 
-  before(async () => {
-    const proxyPort = await freePort();
-    const proxyOrigin = `http://127.0.0.1:${proxyPort}`;
-    storefront = await e2e.startStorefront(proxyOrigin, {
-      '/strict.html': {
-        body: strictPage(proxyOrigin),
-        headers: { 'content-security-policy': strictPolicy(proxyOrigin) },
-      },
+    before(async () => {
+      const proxyPort = await freePort();
+      const proxyOrigin = `http://127.0.0.1:${proxyPort}`;
+      storefront = await e2e.startStorefront(proxyOrigin, {
+        '/strict.html': {
+          body: strictPage(proxyOrigin),
+          headers: { 'content-security-policy': strictPolicy(proxyOrigin) },
+        },
+      });
+      proxy = await e2e.startProxy(proxyPort, { ALLOWED_ORIGINS: storefront.origin });
+      await e2e.launchBrowser(engine);
     });
-    proxy = await e2e.startProxy(proxyPort, { ALLOWED_ORIGINS: storefront.origin });
-    await e2e.launchBrowser();
+
+    after(() => e2e.close());
+
+    test('when the shopper buys, no violation is reported and the checkout still completes', async () => {
+      const page = await e2e.newPage();
+      await page.goto(`${storefront.origin}/strict.html`);
+
+      const button = byRole('button', 'Buy two mugs');
+      // The widget's own styles apply (constructed style sheets are not inline styles): it is laid out as a button.
+      assert.equal(await page.evaluate(button, 'getComputedStyle(element).cursor'), 'pointer');
+      await page.click(button);
+
+      const summary = await payOnSandbox(page, proxy.origin);
+      assert.match(summary, /Logo mug\s+2\s+R\$\s?79\.80/);
+      assert.deepEqual(await page.cspViolations(), []);
+    });
   });
-
-  after(() => e2e.close());
-
-  test('when the shopper buys, no violation is reported and the checkout still completes', async () => {
-    const page = await e2e.newPage();
-    const violations = await recordCspViolations(page);
-    await page.goto(`${storefront.origin}/strict.html`);
-
-    const button = page.getByRole('button', { name: 'Buy two mugs' });
-    // The widget's own styles apply (constructed style sheets are not inline styles): it is laid out as a button.
-    assert.equal(await button.evaluate((element) => getComputedStyle(element).cursor), 'pointer');
-    await button.click();
-
-    const summary = await payOnSandbox(page, proxy.origin);
-    assert.match(summary, /Logo mug\s+2\s+R\$\s?79\.80/);
-    assert.deepEqual(violations, []);
-  });
-});
+}

@@ -8,27 +8,18 @@ import { tmpdir } from 'node:os';
 import { basename, extname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { type Browser, type BrowserContextOptions, chromium, type Page } from 'playwright-core';
+import type { Engine } from '../support/browsers.js';
+import { byRole, type Driver, launch, STEP_TIMEOUT_MS, type Tab, type TabOptions } from '../support/tabs.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const proxyEntry = join(root, 'dist', 'server', 'cli', 'index.js');
 const widgetBundle = join(root, 'dist', 'widget', 'checkout-button.js');
 const demoPublic = join(root, 'demo', 'public');
 
-const chromePath = process.env.CHROME_PATH || '/usr/bin/chromium';
-const chromeArgs = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
+/** A bound on one engine's run of a test file, so a hang fails the run instead of stalling it. */
+export const SUITE_TIMEOUT_MS = 120_000;
 
-/** How long any single wait (a start-up, a log line, a page action) may take before the test fails. */
-const STEP_TIMEOUT_MS = 10_000;
-/** A bound on a whole test file, so a hang fails the run instead of stalling it. */
-export const SUITE_TIMEOUT_MS = 60_000;
+export { selectedEngines } from '../support/browsers.js';
 
 /** A pino line from the proxy, as far as these tests read it. */
 export interface LogEntry {
@@ -134,11 +125,11 @@ export interface Storefront {
  */
 export class E2E {
   readonly #closers: Array<() => Promise<void>> = [];
-  #browser: Browser | undefined;
+  #driver: Driver | undefined;
 
-  get browser(): Browser {
-    assert.ok(this.#browser, 'launchBrowser() has not run');
-    return this.#browser;
+  get driver(): Driver {
+    assert.ok(this.#driver, 'launchBrowser() has not run');
+    return this.#driver;
   }
 
   /**
@@ -202,24 +193,16 @@ export class E2E {
     return { origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
   }
 
-  async launchBrowser(): Promise<Browser> {
-    if (!existsSync(chromePath))
-      throw new Error(`No Chromium at ${chromePath}: install Debian's chromium or set CHROME_PATH.`);
-    this.#browser = await chromium.launch({ executablePath: chromePath, args: chromeArgs, timeout: STEP_TIMEOUT_MS });
-    const browser = this.#browser;
-    this.#closers.push(() => browser.close());
-    return browser;
+  async launchBrowser(engine: Engine): Promise<Driver> {
+    const driver = await launch(engine);
+    this.#driver = driver;
+    this.#closers.push(() => driver.close());
+    return driver;
   }
 
-  /** A page in a fresh context (no shared cookies or cache), failing fast instead of after 30 s. */
-  async newPage(options: BrowserContextOptions = {}): Promise<Page> {
-    const context = await this.browser.newContext({
-      viewport: { width: 1280, height: 900 },
-      locale: 'en-US',
-      ...options,
-    });
-    context.setDefaultTimeout(STEP_TIMEOUT_MS);
-    return context.newPage();
+  /** A tab in a fresh browser context (no shared cookies or cache). */
+  newPage(options: TabOptions = {}): Promise<Tab> {
+    return this.driver.newTab(options);
   }
 
   /** Stops everything started, newest first; reports every failure once all are stopped. */
@@ -287,35 +270,16 @@ async function stopChild(child: ChildProcess): Promise<void> {
   clearTimeout(timer);
 }
 
-/**
- * Records every Content-Security-Policy violation the page's documents report, on this page and
- * any it navigates to. The listener is injected by the browser, not by the page, so it runs
- * whatever the page's own policy allows.
- */
-export async function recordCspViolations(page: Page): Promise<string[]> {
-  const violations: string[] = [];
-  await page.exposeBinding('__reportCspViolation', (_source, text: string) => violations.push(text));
-  await page.addInitScript(() => {
-    const report = (window as unknown as { __reportCspViolation(text: string): void }).__reportCspViolation;
-    document.addEventListener('securitypolicyviolation', (event) => {
-      report(`${event.effectiveDirective} blocked ${event.blockedURI || 'inline'} at ${event.documentURI}`);
-    });
-  });
-  page.on('console', (message) => {
-    if (message.type() === 'error' && /Content Security Policy|Trusted Type/i.test(message.text()))
-      violations.push(message.text());
-  });
-  return violations;
-}
-
 /** From a sandbox checkout page: pays, and checks the confirmation. Returns the checkout page's text. */
-export async function payOnSandbox(page: Page, proxyOrigin: string): Promise<string> {
+export async function payOnSandbox(page: Tab, proxyOrigin: string): Promise<string> {
   await page.waitForURL(new RegExp(`^${escapeRegExp(proxyOrigin)}/sandbox/checkout/[\\w-]+$`));
-  const summary = await page.locator('main').innerText();
-  await page.getByRole('button', { name: /^Pay / }).click();
+  const summary = await page.text({ css: 'main' });
+  await page.click(byRole('button', /^Pay /));
   await page.waitForURL(/\/sandbox\/checkout\/[\w-]+\/paid$/);
-  assert.equal(await page.locator('h1.done').innerText(), 'Payment confirmed');
+  assert.equal(await page.text({ css: 'h1.done' }), 'Payment confirmed');
   return summary;
 }
 
 export const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+export { byRole };

@@ -38,3 +38,10 @@ export const recordRedirects = (element: CheckoutButton): string[] => {
   element.redirect = (url) => urls.push(url);
   return urls;
 };
+
+/** The engine running this file, for the rare test that one engine or its driver cannot do. */
+export const engine: 'chromium' | 'firefox' | 'webkit' = navigator.userAgent.includes('Firefox/')
+  ? 'firefox'
+  : navigator.userAgent.includes('Chrome/')
+    ? 'chromium'
+    : 'webkit';

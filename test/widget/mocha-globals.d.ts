@@ -3,5 +3,5 @@
  * so the typecheck does not need @types/mocha.
  */
 declare function describe(title: string, suite: () => void): void;
-declare function it(title: string, test: () => unknown): void;
+declare function it(title: string, test: (this: { skip(): never }) => unknown): void;
 declare function afterEach(hook: () => unknown): void;
