@@ -80,7 +80,12 @@ for (const engine of selectedEngines()) {
 
       const summary = await payOnSandbox(page, proxy.origin);
       assert.match(summary, /Logo mug\s+2\s+R\$\s?79\.80/);
-      assert.deepEqual(await page.cspViolations(), []);
+      // Firefox asks for /favicon.ico on its own, and the page's img-src 'none' blocks it: the browser's request, not the widget's.
+      const violations = await page.cspViolations();
+      assert.deepEqual(
+        violations.filter((violation) => !violation.includes('/favicon.ico ')),
+        [],
+      );
     });
   });
 }

@@ -380,8 +380,27 @@ class WebDriverEngine implements Driver {
   }
 
   async newTab({ javaScript = true }: TabOptions = {}): Promise<Tab> {
-    const session = await this.#start(javaScript ? [] : ['--enable-javascript=false']);
+    const session =
+      javaScript && this.#session
+        ? await this.#reset(this.#session)
+        : await this.#start(javaScript ? [] : ['--enable-javascript=false']);
     return new WebDriverTab(session, await session.getWindowHandle());
+  }
+
+  /**
+   * The same MiniBrowser, back to one blank window with no cookies: a new session costs seconds, and under load
+   * WebKitWebDriver is the part most likely to fail.
+   */
+  async #reset(session: WebdriverBrowser): Promise<WebdriverBrowser> {
+    const [first, ...others] = await session.getWindowHandles();
+    for (const handle of others) {
+      await session.switchToWindow(handle);
+      await session.closeWindow();
+    }
+    await session.switchToWindow(first!);
+    await session.deleteAllCookies();
+    await session.url('about:blank');
+    return session;
   }
 
   async close(): Promise<void> {

@@ -5,6 +5,7 @@ import * as puppeteer from 'puppeteer-core';
 import {
   assertInstalled,
   chromiumArgs,
+  firefoxPrefs,
   paths,
   selectedEngines,
   startWebKitDriver,
@@ -42,9 +43,11 @@ class WebKitLauncher extends WebdriverLauncher {
 const launchers = {
   chromium: () =>
     chromeLauncher({ launchOptions: { executablePath: paths.chromium, headless: true, args: chromiumArgs } }),
-  // Firefox over WebDriver BiDi, through the same puppeteer the Chromium launcher uses.
+  // Firefox over WebDriver BiDi, through the same puppeteer the Chromium launcher uses. One page at a time: with
+  // several, Firefox now and then aborts a page's navigation (NS_BINDING_ABORTED) on a loaded machine.
   firefox: () =>
     chromeLauncher({
+      concurrency: 1,
       puppeteer: /** @type {any} */ (puppeteer),
       launchOptions: {
         browser: 'firefox',

@@ -52,7 +52,9 @@ describe('<checkout-button> styling and embedding', () => {
 
   it('when the page enforces a strict CSP and Trusted Types, renders styled and reports errors', async () => {
     const proxy = fakeProxy();
-    const policy = "default-src 'self'; script-src 'self'; style-src 'self'; require-trusted-types-for 'script'";
+    // The test server's origin spelled out, not 'self': Firefox does not match 'self' from an about:srcdoc frame.
+    const self = location.origin;
+    const policy = `default-src ${self}; script-src ${self}; style-src ${self}; require-trusted-types-for 'script'`;
     const frame = document.createElement('iframe');
     frame.srcdoc = `<!doctype html>
       <meta http-equiv="Content-Security-Policy" content="${policy}">
