@@ -8,6 +8,7 @@ import { once } from 'node:events';
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { chromium } from 'playwright-core';
+import { chromiumArgs } from '../test/support/browsers.js';
 import { percentile } from './load.js';
 
 export interface WidgetResult {
@@ -18,15 +19,6 @@ export interface WidgetResult {
   /** Click → navigation start of the checkout page; first click cold, then warm (script and preflight cached). */
   clickMs: { first: number; p50: number; p90: number; runs: number[] };
 }
-
-export const chromiumArgs = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 
 const storefront = (proxyUrl: string, product: string) => `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Storefront</title>

@@ -9,6 +9,7 @@ import {
   type Storefront,
   SUITE_TIMEOUT_MS,
   selectedEngines,
+  shopPage,
 } from './support.js';
 
 /**
@@ -16,27 +17,19 @@ import {
  * the widget's script tag and the no-script form pointing at the proxy, as a merchant embeds it.
  */
 /** A shop page whose one button names a product the catalog lacks, and which shows each checkout-error's detail. */
-const failingPage = (proxyOrigin: string) => `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<title>A shop with a retired product</title>
-<script type="module" src="${proxyOrigin}/checkout-button.js"></script>
-</head>
-<body>
-<main>
-  <h1>Retired mug</h1>
+const failingPage = (proxyOrigin: string) =>
+  shopPage(
+    proxyOrigin,
+    'A shop with a retired product',
+    `  <h1>Retired mug</h1>
   <checkout-button endpoint="${proxyOrigin}" product="SKU-RETIRED">Buy a retired product</checkout-button>
   <pre id="last-error"></pre>
   <script>
     document.addEventListener('checkout-error', (event) => {
       document.getElementById('last-error').textContent = JSON.stringify(event.detail);
     });
-  </script>
-</main>
-</body>
-</html>
-`;
+  </script>`,
+  );
 
 for (const engine of selectedEngines()) {
   describe(`a storefront on another origin, in ${engine}`, { timeout: SUITE_TIMEOUT_MS }, () => {

@@ -9,6 +9,7 @@ import {
   type Storefront,
   SUITE_TIMEOUT_MS,
   selectedEngines,
+  shopPage,
 } from './support.js';
 
 /**
@@ -30,21 +31,13 @@ const strictPolicy = (proxyOrigin: string) =>
     'trusted-types lit-html',
   ].join('; ');
 
-const strictPage = (proxyOrigin: string) => `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<title>A shop with a strict policy</title>
-<script type="module" src="${proxyOrigin}/checkout-button.js"></script>
-</head>
-<body>
-<main>
-  <h1>Logo mug</h1>
-  <checkout-button endpoint="${proxyOrigin}" product="SKU-MUG-LOGO" quantity="2">Buy two mugs</checkout-button>
-</main>
-</body>
-</html>
-`;
+const strictPage = (proxyOrigin: string) =>
+  shopPage(
+    proxyOrigin,
+    'A shop with a strict policy',
+    `  <h1>Logo mug</h1>
+  <checkout-button endpoint="${proxyOrigin}" product="SKU-MUG-LOGO" quantity="2">Buy two mugs</checkout-button>`,
+  );
 
 for (const engine of selectedEngines()) {
   describe(`a storefront with a strict Content-Security-Policy and Trusted Types, in ${engine}`, {

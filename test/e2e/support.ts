@@ -109,6 +109,22 @@ export class ProxyProcess {
   }
 }
 
+/** A merchant's page that loads the widget from the proxy, with `main` as its content. */
+export const shopPage = (proxyOrigin: string, title: string, main: string): string => `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>${title}</title>
+<script type="module" src="${proxyOrigin}/checkout-button.js"></script>
+</head>
+<body>
+<main>
+${main}
+</main>
+</body>
+</html>
+`;
+
 export interface FixturePage {
   body: string;
   headers?: OutgoingHttpHeaders;
