@@ -76,4 +76,6 @@ export default {
   browsers: widgetBrowsers(),
   // An axe audit takes a few seconds in WebKit under Xvfb, past mocha's default of 2 s.
   testFramework: { config: { timeout: 10_000 } },
+  // Three browsers on two cores: a page may take longer than the default 30 s to start while the others run.
+  browserStartTimeout: 90_000,
 };

@@ -48,6 +48,13 @@ const launchers = {
   firefox: () =>
     chromeLauncher({
       concurrency: 1,
+      // A new Firefox page is still loading its first about:blank, and navigating it then may abort the test page's
+      // own navigation: let that first load finish.
+      createPage: async ({ context }) => {
+        const page = await context.newPage();
+        await page.goto('about:blank');
+        return page;
+      },
       puppeteer: /** @type {any} */ (puppeteer),
       launchOptions: {
         browser: 'firefox',
