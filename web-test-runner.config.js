@@ -6,8 +6,22 @@ import { widgetBrowsers } from './test/support/widget-browsers.js';
  * own session, `/fake/<session>`, as the button's `endpoint`: requests are recorded per session
  * (read them at `GET /fake/<session>/requests`), which keeps test files running in parallel apart.
  * The first product id of the cart chooses the answer.
+ *
+ * `GET /fake/<session>/api/products` answers with a small catalog in three currencies (their
+ * headers are listed at `GET /fake/<session>/catalog-requests`); a session named `unavailable-…`
+ * answers 503 instead.
  */
 const received = new Map();
+const catalogRequests = new Map();
+
+const catalog = {
+  products: [
+    { id: 'SKU-MUG', name: 'Logo mug', price: 3990, currency: 'BRL' },
+    { id: 'SKU-SALE', name: 'Black T-shirt', price: 7990, compare_price: 9990, currency: 'BRL' },
+    { id: 'SKU-YEN', name: 'Green tea', price: 1200, currency: 'JPY' },
+    { id: 'SKU-DINAR', name: 'Dates', price: 12345, currency: 'BHD' },
+  ],
+};
 
 const created = (url) => ({ status: 201, body: { url, provider: 'sandbox' } });
 
@@ -36,14 +50,29 @@ const readJson = async (request) => {
   return JSON.parse(text);
 };
 
+function fakeCatalog(context, session) {
+  const headers = { origin: context.get('origin'), cookie: context.get('cookie') };
+  catalogRequests.set(session, [...(catalogRequests.get(session) ?? []), headers]);
+  if (session.startsWith('unavailable-')) {
+    context.status = 503;
+    return;
+  }
+  context.body = catalog;
+}
+
 async function fakeProxy(context, next) {
-  const match = /^\/fake\/([\w-]+)\/(api\/checkout|requests)$/.exec(context.path);
+  const match = /^\/fake\/([\w-]+)\/(api\/checkout|api\/products|requests|catalog-requests)$/.exec(context.path);
   if (!match) return next();
   const [, session, route] = match;
   if (route === 'requests') {
     context.body = received.get(session) ?? [];
     return;
   }
+  if (route === 'catalog-requests') {
+    context.body = catalogRequests.get(session) ?? [];
+    return;
+  }
+  if (route === 'api/products') return fakeCatalog(context, session);
   if (context.method !== 'POST') {
     context.status = 405;
     return;
