@@ -33,7 +33,7 @@ const part = (element: CheckoutPrice, name: 'price' | 'compare') =>
   element.shadowRoot!.querySelector<HTMLElement>(`[part="${name}"]`);
 
 /** Text content with the no-break spaces some locales put between symbol and number made plain. */
-const text = (element: Element | null) => element?.textContent?.replace(/\u00a0/g, ' ') ?? null;
+const text = (node: Node | null) => node?.textContent?.replace(/\u00a0/g, ' ') ?? null;
 
 describe('<checkout-price>', () => {
   const consoleWarn = console.warn;

@@ -5,3 +5,4 @@
 declare function describe(title: string, suite: () => void): void;
 declare function it(title: string, test: (this: { skip(): never }) => unknown): void;
 declare function afterEach(hook: () => unknown): void;
+declare function beforeEach(hook: () => unknown): void;
