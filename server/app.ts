@@ -24,8 +24,8 @@ export function createApp(config: Config, deps: AppDeps): Express {
   const app = express();
   app.set('trust proxy', config.trustProxy);
   app.set('x-powered-by', false);
-  // Express would hash every body for a weak ETag; API answers are never revalidated (checkouts are
-  // POSTs, /api/products has max-age), and the widget script sets its own strong one.
+  // Express would hash every body for a weak ETag; checkouts are POSTs, never revalidated, and the
+  // two fixed bodies (the widget script, /api/products) carry a strong one computed once.
   app.set('etag', false);
 
   app.use(requestLog(deps.logger));

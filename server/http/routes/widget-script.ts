@@ -1,14 +1,7 @@
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { gzipSync } from 'node:zlib';
 import { Router } from 'express';
 import { ProblemError } from '../../lib/problem-error.js';
-
-interface Bundle {
-  plain: Buffer;
-  gzipped: Buffer;
-  etag: string;
-}
+import { type PreparedBody, prepareBody, sendPrepared } from '../prepared-body.js';
 
 /**
  * `GET /checkout-button.js`: the widget as one ES module that any site may load. Compressed once
@@ -16,7 +9,7 @@ interface Bundle {
  */
 export function widgetScriptRoutes(bundlePath: string): Router {
   const router = Router();
-  let bundle: Bundle | undefined;
+  let bundle: PreparedBody | undefined;
 
   router.get('/checkout-button.js', (req, res) => {
     bundle ??= loadBundle(bundlePath);
@@ -25,32 +18,20 @@ export function widgetScriptRoutes(bundlePath: string): Router {
       'cache-control': 'public, max-age=600, stale-while-revalidate=86400',
       'access-control-allow-origin': '*',
       'cross-origin-resource-policy': 'cross-origin',
-      etag: bundle.etag,
-      vary: 'accept-encoding',
     });
-    if (req.fresh) return res.status(304).end();
-    if (req.acceptsEncodings('gzip', 'identity') === 'gzip') {
-      return res.set('content-encoding', 'gzip').send(bundle.gzipped);
-    }
-    res.send(bundle.plain);
+    sendPrepared(req, res, bundle);
   });
 
   return router;
 }
 
-function loadBundle(path: string): Bundle {
-  let plain: Buffer;
+function loadBundle(path: string): PreparedBody {
   try {
-    plain = readFileSync(path);
+    return prepareBody(readFileSync(path));
   } catch {
     throw new ProblemError(
       'not_found',
       'The widget bundle has not been built; the operator should run `npm run build`.',
     );
   }
-  return {
-    plain,
-    gzipped: gzipSync(plain, { level: 9 }),
-    etag: `"${createHash('sha256').update(plain).digest('base64url').slice(0, 27)}"`,
-  };
 }
