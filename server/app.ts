@@ -4,6 +4,7 @@ import type { Config } from './config/load-config.js';
 import { originPolicy } from './http/middleware/origin-policy.js';
 import { notFound, problemHandler } from './http/middleware/problem-handler.js';
 import { requestLog } from './http/middleware/request-log.js';
+import { builderRoutes } from './http/routes/builder.js';
 import { checkoutRoutes } from './http/routes/checkout.js';
 import { demoRoutes } from './http/routes/demo.js';
 import { productRoutes } from './http/routes/products.js';
@@ -44,6 +45,7 @@ export function createApp(config: Config, deps: AppDeps): Express {
   for (const provider of deps.providers.enabled) {
     if (provider.pages) app.use(`/${provider.name}`, provider.pages);
   }
+  if (config.builder) app.use(builderRoutes(config, deps.providers));
   if (config.demo) app.use(demoRoutes(config));
 
   app.use(notFound);

@@ -32,6 +32,8 @@ export interface Config {
   customerTokenSecret: Uint8Array | undefined;
   /** Serve the demo storefront at `/`. */
   demo: boolean;
+  /** Serve the snippet builder at `/builder`. */
+  builder: boolean;
   /** Where shoppers land after paying or giving up, unless a button names its own pages. */
   returnUrls: { success?: string; cancel?: string };
 }
@@ -53,6 +55,7 @@ const coreVariables = {
   CATALOG_FILE: z.string().default(demoCatalogPath),
   CUSTOMER_TOKEN_SECRET: secret(MIN_SECRET_BYTES).optional(),
   DEMO: onOff.optional(),
+  BUILDER: onOff.optional(),
   CHECKOUT_SUCCESS_URL: pageUrl.optional(),
   CHECKOUT_CANCEL_URL: pageUrl.optional(),
 };
@@ -122,6 +125,7 @@ export function loadConfig(env: Environment, readText = (path: string) => readFi
     return settings === undefined ? [] : [{ module, settings }];
   });
   const sandbox = providers.length === 0;
+  const demo = vars.DEMO === undefined ? sandbox : vars.DEMO === 'on';
   const tokenSecret = vars.CUSTOMER_TOKEN_SECRET ?? (sandbox ? randomBytes(32).toString('base64url') : undefined);
   return {
     port: vars.PORT,
@@ -141,7 +145,8 @@ export function loadConfig(env: Environment, readText = (path: string) => readFi
     providers,
     sandbox,
     customerTokenSecret: tokenSecret === undefined ? undefined : new TextEncoder().encode(tokenSecret),
-    demo: vars.DEMO === undefined ? sandbox : vars.DEMO === 'on',
+    demo,
+    builder: vars.BUILDER === undefined ? demo : vars.BUILDER === 'on',
     returnUrls: { success: vars.CHECKOUT_SUCCESS_URL, cancel: vars.CHECKOUT_CANCEL_URL },
   };
 }

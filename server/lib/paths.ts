@@ -16,3 +16,5 @@ const demoDirectory = join(packageRoot, 'demo');
 export const demoCatalogPath = join(demoDirectory, 'catalog.json');
 /** The storefront's static files; the catalog beside them is not served as a file. */
 export const demoPublicDirectory = join(demoDirectory, 'public');
+/** The snippet builder's static page, script and styles. */
+export const builderDirectory = join(demoDirectory, 'builder');

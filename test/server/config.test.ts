@@ -40,6 +40,17 @@ describe('loadConfig', () => {
     assert.equal(loadConfig({ CATALOG_FILE: fixtureCatalog, DEMO: 'off' }).demo, false);
   });
 
+  it('serves the builder wherever the demo is on, unless BUILDER says otherwise', () => {
+    const builder = (env: Record<string, string>) => loadConfig({ CATALOG_FILE: fixtureCatalog, ...env }).builder;
+    assert.equal(builder({}), true, 'sandbox mode');
+    assert.equal(builder({ PAGOU_API_KEY: 'pk' }), false);
+    assert.equal(builder({ PAGOU_API_KEY: 'pk', DEMO: 'on' }), true);
+    assert.equal(builder({ PAGOU_API_KEY: 'pk', BUILDER: 'on' }), true);
+    assert.equal(builder({ BUILDER: 'off' }), false);
+    assert.equal(builder({ DEMO: 'off' }), false);
+    assert.equal(builder({ DEMO: 'off', BUILDER: 'on' }), true);
+  });
+
   it('when variables are empty strings, treats them as unset', () => {
     const config = loadConfig({
       CATALOG_FILE: fixtureCatalog,
@@ -100,6 +111,7 @@ describe('loadConfig', () => {
     ['LOG_LEVEL', 'loud'],
     ['CUSTOMER_TOKEN_SECRET', 'too-short'],
     ['DEMO', 'yes'],
+    ['BUILDER', 'always'],
     ['HOST', 'http://localhost'],
     ['STRIPE_API_URL', 'https://api.stripe.com/v1'],
     ['STRIPE_API_URL', 'http://api.stripe.com'],

@@ -10,7 +10,7 @@ import { prepareBody, sendPrepared } from '../prepared-body.js';
  */
 export function productRoutes(catalog: Catalog): Router {
   const router = Router();
-  const body = prepareBody(JSON.stringify({ products: catalog.publicProducts } satisfies ProductsResponse));
+  const body = prepareBody(JSON.stringify({ products: [...catalog.publicProducts] } satisfies ProductsResponse));
   router.get('/api/products', (req, res) => {
     res.set({ 'content-type': 'application/json; charset=utf-8', 'cache-control': 'public, max-age=60' });
     sendPrepared(req, res, body);
