@@ -281,9 +281,7 @@ function showContrast({ background, color }) {
 function update() {
   const choice = choices();
   byId('with-form').disabled = choice.lines.length > 1;
-  const text = choice.lines.length > 0 ? snippet(choice) : '';
-  byId('snippet').value = text;
-  byId('snippet').rows = Math.max(4, text.split('\n').length);
+  byId('snippet').value = choice.lines.length > 0 ? snippet(choice) : '';
   byId('copy').disabled = choice.lines.length === 0;
   byId('would').replaceChildren();
   byId('copied').textContent = '';
