@@ -148,6 +148,7 @@ const attributes = (pairs) =>
     .join('');
 
 const quantityOf = ({ quantity }) => (quantity === 1 ? undefined : quantity);
+const nameOf = (line) => products.find((product) => product.id === line.product).name;
 
 function snippet(choice) {
   const { lines, label, provider, target } = choice;
@@ -160,15 +161,20 @@ function snippet(choice) {
     ['style', style],
   ];
   const parts = [`<script type="module" src="${proxy}/checkout-button.js"></script>`];
-  if (choice.withPrice) {
+  const priceOf = (line) =>
+    `<checkout-price${attributes([
+      ['product', line.product],
+      ['quantity', quantityOf(line)],
+    ])}></checkout-price>`;
+  if (choice.withPrice && lines.length === 1) parts.push(priceOf(lines[0]));
+  if (choice.withPrice && lines.length > 1) {
+    // A cart's prices need the names beside them; the names are the catalog's today, in the page's words from then on.
     parts.push(
-      ...lines.map(
-        (line) =>
-          `<checkout-price${attributes([
-            ['product', line.product],
-            ['quantity', quantityOf(line)],
-          ])}></checkout-price>`,
-      ),
+      [
+        '<ul>',
+        ...lines.map((line) => `  <li>${line.quantity} × ${escapeHtml(nameOf(line))} ${priceOf(line)}</li>`),
+        '</ul>',
+      ].join('\n'),
     );
   }
   if (lines.length === 1) {
@@ -240,10 +246,16 @@ function preview(choice) {
   if (provider) button.setAttribute('provider', provider);
   // CSSOM, not a style attribute: the page's CSP allows no inline styles in markup.
   for (const [name, value] of colourProperties(choice)) button.style.setProperty(name, value);
-  const prices = choice.withPrice
-    ? lines.map((line) => element('checkout-price', { product: line.product, quantity: line.quantity }))
-    : [];
-  byId('preview').replaceChildren(...(prices.length > 0 ? [element('p', { class: 'prices' }, ...prices)] : []), button);
+  const priceOf = (line) => element('checkout-price', { product: line.product, quantity: line.quantity });
+  const prices =
+    lines.length === 1
+      ? element('p', { class: 'prices' }, priceOf(lines[0]))
+      : element(
+          'ul',
+          { class: 'prices' },
+          ...lines.map((line) => element('li', {}, `${line.quantity} × ${nameOf(line)} `, priceOf(line))),
+        );
+  byId('preview').replaceChildren(...(choice.withPrice ? [prices] : []), button);
 }
 
 /** What a preview click would do. Unless the merchant follows sandbox links, nothing leaves the page. */
