@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
@@ -15,7 +16,16 @@ import {
   SUITE_TIMEOUT_MS,
 } from './support.js';
 
-const screenshotPath = fileURLToPath(new URL('../../docs/builder.png', import.meta.url));
+/**
+ * The page shows the proxy's random port, so the README's copy is rewritten only on request
+ * (`UPDATE_SCREENSHOTS=1 npm run test:e2e`); other runs leave theirs in test-results/ to look at.
+ */
+const screenshotPath = fileURLToPath(
+  new URL(
+    process.env.UPDATE_SCREENSHOTS === '1' ? '../../docs/builder.png' : '../../test-results/builder.png',
+    import.meta.url,
+  ),
+);
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 /** axe's violations on the page, as "rule: target" lines. Evaluated by the browser's devtools, so the page's CSP allows it. */
@@ -52,7 +62,7 @@ describe('the snippet builder', { timeout: 2 * SUITE_TIMEOUT_MS }, () => {
 
   after(() => e2e.close());
 
-  test('when opened, lists the catalog and the allowed origins, breaks no CSP rule and passes axe (screenshot: docs/builder.png)', async () => {
+  test('when opened, lists the catalog and the allowed origins, breaks no CSP rule and passes axe (screenshot)', async () => {
     const page = await e2e.newPage({ colorScheme: 'light' });
     const violations = await recordCspViolations(page);
     await page.goto(`${proxy.origin}/builder`);
@@ -68,6 +78,7 @@ describe('the snippet builder', { timeout: 2 * SUITE_TIMEOUT_MS }, () => {
     await page.getByText('R$39.90', { exact: true }).waitFor();
     assert.deepEqual(await accessibilityViolations(page), []);
     assert.deepEqual(violations, []);
+    mkdirSync(dirname(screenshotPath), { recursive: true });
     await page.screenshot({ path: screenshotPath, fullPage: true, animations: 'disabled', caret: 'hide' });
   });
 
