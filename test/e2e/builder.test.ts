@@ -41,9 +41,10 @@ async function accessibilityViolations(page: Page): Promise<string[]> {
   });
 }
 
-/** A merchant's page that is nothing but the pasted snippet. */
-const pastedInto = (snippet: string): FixturePage => ({
+/** A merchant's page that is nothing but the pasted snippet, optionally under a Content-Security-Policy. */
+const pastedInto = (snippet: string, policy?: string): FixturePage => ({
   body: `<!doctype html>\n<html lang="en">\n<head><meta charset="utf-8"><title>My shop</title></head>\n<body>\n${snippet}</body>\n</html>\n`,
+  ...(policy && { headers: { 'content-security-policy': policy } }),
 });
 
 // Five browser tests, two of them through the sandbox checkout: twice one suite's bound.
@@ -82,7 +83,7 @@ describe('the snippet builder', { timeout: 2 * SUITE_TIMEOUT_MS }, () => {
     await page.screenshot({ path: screenshotPath, fullPage: true, animations: 'disabled', caret: 'hide' });
   });
 
-  test('the snippet copied with one click, pasted into a page on an allowed origin, shows prices and sells the cart', async () => {
+  test('the snippet copied with one click, pasted into a page on an allowed origin, shows prices under a strict CSP and sells the cart', async () => {
     const page = await e2e.newPage({ permissions: ['clipboard-read', 'clipboard-write'] });
     await page.goto(`${proxy.origin}/builder`);
     await page.getByRole('checkbox', { name: 'Logo mug' }).check();
@@ -93,7 +94,10 @@ describe('the snippet builder', { timeout: 2 * SUITE_TIMEOUT_MS }, () => {
     const snippet = await page.evaluate(() => navigator.clipboard.readText());
     assert.match(snippet, new RegExp(`^<script type="module" src="${proxy.origin}/checkout-button.js"></script>\n`));
 
-    pages['/shop.html'] = pastedInto(snippet);
+    // Strict, with Trusted Types: what the snippet needs is the proxy, and nothing inline.
+    const policy = `default-src 'none'; script-src ${proxy.origin}; connect-src ${proxy.origin}; require-trusted-types-for 'script'; trusted-types lit-html`;
+    pages['/shop.html'] = pastedInto(snippet, policy);
+    const violations = await recordCspViolations(page);
     await page.goto(`${storefront.origin}/shop.html`);
     const prices = page.locator('checkout-price');
     await prices.nth(1).getByText('R$79.80').waitFor();
@@ -101,6 +105,7 @@ describe('the snippet builder', { timeout: 2 * SUITE_TIMEOUT_MS }, () => {
       'was R$99.90now R$79.90',
       'R$79.80',
     ]);
+    assert.deepEqual(violations, []);
     await page.getByRole('button', { name: 'Pay for my cart' }).click();
     const summary = await payOnSandbox(page, proxy.origin);
     assert.match(summary, /Black T-shirt \(M\)\s+1\s+R\$\s?79\.90/);
@@ -132,6 +137,15 @@ describe('the snippet builder', { timeout: 2 * SUITE_TIMEOUT_MS }, () => {
     await page.getByText('A click sends this to the proxy, and nothing more:').waitFor();
     assert.match(await page.locator('#would pre').innerText(), /"product": "SKU-TSHIRT-BLACK-M"/);
     assert.equal(page.url(), `${proxy.origin}/builder`);
+  });
+
+  test('when the colours are hard to read, says so', async () => {
+    const page = await e2e.newPage();
+    await page.goto(`${proxy.origin}/builder`);
+    await page.locator('#color').fill('#6b7280');
+    await page.getByText("The label's contrast is 3.0:1").waitFor();
+    await page.getByRole('button', { name: 'Reset colours' }).click();
+    assert.equal(await page.locator('#contrast').textContent(), '');
   });
 
   test('under Accept-Language pt-BR, speaks Portuguese, and the toggle switches to English', async () => {
