@@ -97,6 +97,8 @@ let settings = { sandbox: false, providers: [], allowed_origins: [] };
 /** `loading`, `ready`, `empty` or `error`: what the catalog status line says. */
 let catalogState = 'loading';
 let products = [];
+/** Each product's checkbox and quantity field, by product id. */
+const pickers = new Map();
 const t = () => messages[language];
 
 /** An element with attributes and children; text is never parsed as HTML. */
@@ -110,11 +112,10 @@ function element(tag, attributes = {}, ...children) {
 // The merchant's choices --------------------------------------------------------------------------
 
 function choices() {
-  const lines = products.flatMap((product) => {
-    const row = byId(`product-${product.id}`);
-    if (!row?.querySelector('input[type=checkbox]').checked) return [];
-    const quantity = Math.min(99, Math.max(1, Number.parseInt(row.querySelector('input[type=number]').value, 10) || 1));
-    return [{ product: product.id, quantity }];
+  const lines = products.flatMap(({ id }) => {
+    const { check, quantity } = pickers.get(id);
+    if (!check.checked) return [];
+    return [{ product: id, quantity: Math.min(99, Math.max(1, Number.parseInt(quantity.value, 10) || 1)) }];
   });
   return {
     lines,
@@ -301,10 +302,11 @@ function update() {
   showContrast(choice);
 }
 
-function productRow(product, checked) {
-  const id = `product-${product.id}`;
-  const check = element('input', { type: 'checkbox', id: `${id}-pick` });
-  check.checked = checked;
+function productRow(product, index) {
+  // Catalog ids may hold any character; the label's `for` needs a plain one.
+  const id = `product-${index}`;
+  const check = element('input', { type: 'checkbox', id });
+  check.checked = index === 0;
   const quantity = element('input', {
     type: 'number',
     min: '1',
@@ -313,18 +315,19 @@ function productRow(product, checked) {
     inputmode: 'numeric',
     'data-quantity-of': product.name,
   });
+  pickers.set(product.id, { check, quantity });
   return element(
     'li',
-    { id },
+    {},
     check,
-    element('label', { for: `${id}-pick` }, product.name),
+    element('label', { for: id }, product.name),
     element('checkout-price', { product: product.id }),
     quantity,
   );
 }
 
 function showProducts() {
-  byId('products').replaceChildren(...products.map((product, index) => productRow(product, index === 0)));
+  byId('products').replaceChildren(...products.map(productRow));
   labelQuantities();
 }
 
