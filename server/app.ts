@@ -1,9 +1,10 @@
 import express, { type Express } from 'express';
-import helmet from 'helmet';
 import type { Config } from './config/load-config.js';
+import { errorPageStylesheet, errorPageStylesheetPath } from './http/error-page.js';
 import { originPolicy } from './http/middleware/origin-policy.js';
 import { notFound, problemHandler } from './http/middleware/problem-handler.js';
 import { requestLog } from './http/middleware/request-log.js';
+import { securityHeaders } from './http/middleware/security-headers.js';
 import { builderRoutes } from './http/routes/builder.js';
 import { checkoutRoutes } from './http/routes/checkout.js';
 import { demoRoutes } from './http/routes/demo.js';
@@ -30,14 +31,12 @@ export function createApp(config: Config, deps: AppDeps): Express {
   app.set('etag', false);
 
   app.use(requestLog(deps.logger));
-  // No upgrade-insecure-requests: WebKit applies it even to loopback, so a proxy on plain http (the local demo, a
-  // test) sent Safari's form posts to an https port nobody listens on. Behind TLS every URL the pages use is
-  // same-origin and relative, so the directive protects nothing there.
-  app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
+  app.use(securityHeaders());
 
   app.get('/healthz', (_req, res) => {
     res.set('cache-control', 'no-store').json({ status: 'ok' });
   });
+  app.get(errorPageStylesheetPath, errorPageStylesheet);
   app.use(widgetScriptRoutes(deps.widgetBundlePath ?? widgetBundlePath));
   app.use('/api', originPolicy(config.allowedOrigins));
   app.use(productRoutes(config.catalog));

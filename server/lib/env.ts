@@ -1,9 +1,11 @@
 /**
  * Parsers for environment variables, shared by the core configuration and the providers' slices of
- * it. Every value arrives as a trimmed, non-empty string; messages never echo a value (some are keys).
+ * it. Every value arrives as a trimmed, non-empty string; messages never echo a value that may be secret.
  */
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { isSafeCheckoutUrl } from '../../contract/safe-url.js';
+import { parseAllowedOrigin } from './origins.js';
 
 /** A whole number from `min` to `max`. */
 export const integer = (min: number, max: number) =>
@@ -40,20 +42,33 @@ export const pageUrl = z
   .string()
   .refine(isSafeCheckoutUrl, 'must be an absolute https URL (plain http is only allowed on loopback hosts)');
 
-/** A comma-separated list of origins such as `https://shop.example.com`. */
+/** A comma-separated list of origins such as `https://shop.example.com` or `https://*.example.com`. */
 export const origins = z.string().transform((value, context) => {
-  const list = value
+  const parsed = value
     .split(',')
     .map((item) => item.trim())
-    .filter(Boolean);
-  const bad = list.filter((item) => !URL.canParse(item) || new URL(item).origin !== item.replace(/\/$/, ''));
-  for (const item of bad) {
-    context.addIssue({
-      code: 'custom',
-      message: `"${item}" is not an origin like https://shop.example.com (scheme, host and port only)`,
-    });
+    .filter(Boolean)
+    .map(parseAllowedOrigin);
+  for (const entry of parsed) {
+    if ('problem' in entry) context.addIssue({ code: 'custom', message: entry.problem });
   }
-  return bad.length > 0 ? z.NEVER : list.map((item) => new URL(item).origin);
+  return parsed.flatMap((entry) => ('origin' in entry ? [entry.origin] : []));
+});
+
+const hostName = /^(?=.{1,253}$)[a-z\d]([a-z\d-]{0,61}[a-z\d])?(\.[a-z\d]([a-z\d-]{0,61}[a-z\d])?)*\.?$/i;
+
+/** The address to listen on: a host name or an IP address, with no scheme, port or brackets. */
+export const listenHost = z.string().superRefine((value, context) => {
+  if (isIP(value) !== 0 || hostName.test(value)) return;
+  const withPort = /^(\[[\da-f:.]+\]|[^:]+):(\d+)$/i.exec(value);
+  context.addIssue({
+    code: 'custom',
+    message: withPort
+      ? `holds a port too; put the host in HOST and the port in PORT (HOST=${withPort[1]!.replace(/^\[|\]$/g, '')} and PORT=${withPort[2]})`
+      : /^\[.*\]$/.test(value)
+        ? 'must be an IPv6 address without brackets, such as ::1'
+        : 'must be a host name or an IP address, such as 127.0.0.1 or :: (no scheme, port or path)',
+  });
 });
 
 /** `on` or `off`. */

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import request from 'supertest';
 import { selectingFrom } from '../../server/providers/registry.js';
-import { testApp } from './support.js';
+import { assertProblem, testApp } from './support.js';
 
 const cart = JSON.stringify({ items: [{ product: 'SKU-A' }] });
 const checkout = (app: Parameters<typeof request>[0]) =>
@@ -27,13 +27,26 @@ describe('origins', () => {
     assert.equal(response.status, 201);
   });
 
-  it('when another origin posts, answers 403 origin_not_allowed without creating a link', async () => {
-    const { app } = testApp({ ALLOWED_ORIGINS: 'https://shop.example' });
+  it('when another origin posts, answers 403 origin_not_allowed that its page can read, and calls no provider', async () => {
+    const calls: string[] = [];
+    const provider = {
+      name: 'sandbox',
+      createCheckoutLink: async () => {
+        calls.push('createCheckoutLink');
+        return 'https://pay.example/x';
+      },
+    };
+    const { app } = testApp({ ALLOWED_ORIGINS: 'https://shop.example' }, { providers: selectingFrom([provider]) });
     const response = await checkout(app).set('origin', 'https://evil.example').send(cart);
-    assert.equal(response.status, 403);
-    assert.equal(JSON.parse(response.text).code, 'origin_not_allowed');
-    assert.equal(response.headers['access-control-allow-origin'], undefined);
+    assertProblem(response, 403, 'origin_not_allowed');
+    assert.match(JSON.parse(response.text).detail, /https:\/\/evil\.example .*ALLOWED_ORIGINS/);
+    assert.equal(
+      response.headers['access-control-allow-origin'],
+      'https://evil.example',
+      'without it the browser hides the 403 and the page sees a network error',
+    );
     assert.equal(response.headers.ratelimit, undefined, 'refused before the rate limiter counts it');
+    assert.deepEqual(calls, []);
   });
 
   it('when an allowed origin sends a preflight, answers 204 with the allowed method and header', async () => {
@@ -49,19 +62,59 @@ describe('origins', () => {
     assert.equal(response.headers['access-control-allow-headers'], 'content-type');
   });
 
-  it('when another origin sends a preflight, answers 403 and no CORS headers', async () => {
+  it('when another origin sends a preflight, lets it through so the POST can read its 403', async () => {
     const { app } = testApp({ ALLOWED_ORIGINS: 'https://shop.example' });
     const response = await request(app)
       .options('/api/checkout')
       .set('origin', 'https://evil.example')
-      .set('access-control-request-method', 'POST');
-    assert.equal(response.status, 403);
-    assert.equal(response.headers['access-control-allow-origin'], undefined);
+      .set('access-control-request-method', 'POST')
+      .set('access-control-request-headers', 'content-type');
+    assert.equal(response.status, 204);
+    assert.equal(response.headers['access-control-allow-origin'], 'https://evil.example');
+    assert.equal(response.headers['access-control-allow-credentials'], undefined, 'never with cookies');
   });
 
-  it('when a sandboxed page sends Origin: null, answers 403', async () => {
+  it('when a page hides its origin (Origin: null), answers 403 with the cause, not "add null to ALLOWED_ORIGINS"', async () => {
     const { app } = testApp({ ALLOWED_ORIGINS: 'https://shop.example' });
-    assert.equal((await checkout(app).set('origin', 'null').send(cart)).status, 403);
+    const response = await checkout(app).set('origin', 'null').send(cart);
+    assertProblem(response, 403, 'origin_not_allowed');
+    const { detail } = JSON.parse(response.text) as { detail: string };
+    assert.match(detail, /referrer policy is no-referrer.*strict-origin-when-cross-origin/);
+    assert.doesNotMatch(detail, /ALLOWED_ORIGINS/);
+  });
+
+  it("when Origin is null but the browser says the request is same-origin, accepts it as the proxy's own page", async () => {
+    const { app } = testApp();
+    const response = await checkout(app).set('origin', 'null').set('sec-fetch-site', 'same-origin').send(cart);
+    assert.equal(response.status, 201);
+  });
+
+  it('when Origin is null from another site (a sandboxed frame), answers 403 whatever else it claims', async () => {
+    const { app } = testApp();
+    for (const site of ['cross-site', 'same-site', 'none']) {
+      const response = await checkout(app).set('origin', 'null').set('sec-fetch-site', site).send(cart);
+      assert.equal(response.status, 403, site);
+    }
+  });
+});
+
+describe('security headers', () => {
+  it("send Referrer-Policy: same-origin, so the proxy's own forms carry their origin", async () => {
+    const { app } = testApp();
+    assert.equal((await request(app).get('/')).headers['referrer-policy'], 'same-origin');
+  });
+
+  it('over plain http, the CSP does not upgrade subresources to https (a LAN address has no https)', async () => {
+    const { app } = testApp();
+    const csp = (await request(app).get('/').set('host', '192.168.1.20:3000')).headers['content-security-policy']!;
+    assert.match(csp, /default-src 'self'/);
+    assert.doesNotMatch(csp, /upgrade-insecure-requests/);
+  });
+
+  it('over https (behind a trusted proxy), the CSP upgrades subresources to https', async () => {
+    const { app } = testApp({ TRUST_PROXY: '1' });
+    const response = await request(app).get('/').set('x-forwarded-proto', 'https');
+    assert.match(response.headers['content-security-policy']!, /upgrade-insecure-requests/);
   });
 });
 
