@@ -275,13 +275,71 @@ describe('POST /api/checkout from a plain HTML form', () => {
     assert.equal((await form(app, 'amount=2500&currency=BRL')).status, 303);
   });
 
-  it('when a browser form fails, shows a readable page with the reason and a way back', async () => {
-    const { app } = testApp();
-    const response = await form(app, 'product=NOPE').set('referer', 'https://shop.example/p/1');
-    assert.equal(response.status, 422);
-    assert.match(response.headers['content-type']!, /^text\/html/);
-    assert.match(response.text, /<h1>Unknown product<\/h1>/);
-    assert.match(response.text, /<a href="https:\/\/shop\.example\/p\/1">Back to the shop<\/a>/);
+  describe('when the checkout fails, the error page', () => {
+    it('says what happened in plain words, gives the code and a way back, styled by its own stylesheet', async () => {
+      const { app } = testApp();
+      const response = await form(app, 'product=NOPE').set('referer', 'https://shop.example/p/1');
+      assert.equal(response.status, 422);
+      assert.match(response.headers['content-type']!, /^text\/html/);
+      assert.match(response.text, /<html lang="en">/);
+      assert.match(response.text, /<h1>We could not start the checkout<\/h1>/);
+      assert.match(response.text, /<p>This product is not for sale at the moment\. Nothing was charged\.<\/p>/);
+      assert.match(response.text, /Error code: <code>unknown_product<\/code>/);
+      assert.match(response.text, /<a class="back" href="https:\/\/shop\.example\/p\/1">Back to the shop<\/a>/);
+
+      const href = /<link rel="stylesheet" href="([^"]+)">/.exec(response.text)?.[1];
+      assert.ok(href, 'the page links a stylesheet');
+      const stylesheet = await request(app).get(href);
+      assert.equal(stylesheet.status, 200);
+      assert.match(stylesheet.headers['content-type']!, /^text\/css/);
+      assert.match(stylesheet.text, /\.back \{/);
+    });
+
+    const languages: Array<[string, string, RegExp, RegExp]> = [
+      ['pt-BR,pt;q=0.9,en;q=0.8', 'pt', /Não foi possível iniciar o pagamento/, /Voltar à loja/],
+      ['es-MX,es;q=0.9', 'es', /No pudimos iniciar el pago/, /Volver a la tienda/],
+      ['de-DE,de;q=0.9', 'en', /We could not start the checkout/, /Back to the shop/],
+    ];
+    for (const [acceptLanguage, lang, title, back] of languages) {
+      it(`when Accept-Language is ${acceptLanguage}, is in ${lang}`, async () => {
+        const { app } = testApp();
+        const response = await form(app, 'product=NOPE')
+          .set('accept-language', acceptLanguage)
+          .set('referer', 'https://shop.example/');
+        assert.match(response.text, new RegExp(`<html lang="${lang}">`));
+        assert.match(response.text, title);
+        assert.match(response.text, back);
+      });
+    }
+
+    it('never shows the validation messages, which name fields and limits', async () => {
+      const { app } = testApp();
+      const response = await form(app, 'product=SKU-A&quantity=150').set('accept-language', 'pt-BR');
+      assert.equal(response.status, 422);
+      assert.match(response.text, /Algo no pedido não é válido, como a quantidade/);
+      assert.match(response.text, /<code>validation_error<\/code>/);
+      assert.doesNotMatch(response.text, /quantity|too big|<=|99/i);
+    });
+
+    it('when the shop page hid its origin (Origin: null), tells the store owner the cause and the fix', async () => {
+      const { app } = testApp({ ALLOWED_ORIGINS: 'https://shop.example' });
+      const response = await form(app, 'product=SKU-A').set('origin', 'null');
+      assert.equal(response.status, 403);
+      assert.match(response.text, /<h2>For the store owner<\/h2>/);
+      assert.match(response.text, /referrer policy is &quot;no-referrer&quot;/);
+      assert.match(response.text, /strict-origin-when-cross-origin/);
+      assert.doesNotMatch(response.text, /ALLOWED_ORIGINS/, 'adding "null" there is no fix: any site can send it');
+    });
+
+    it('when the shop is not in ALLOWED_ORIGINS, tells the store owner which origin to add', async () => {
+      const { app } = testApp({ ALLOWED_ORIGINS: 'https://shop.example' });
+      const response = await form(app, 'product=SKU-A')
+        .set('origin', 'https://new-shop.example')
+        .set('accept-language', 'es');
+      assert.equal(response.status, 403);
+      assert.match(response.text, /<h2>Para el comerciante<\/h2>/);
+      assert.match(response.text, /Añada https:\/\/new-shop\.example a ALLOWED_ORIGINS/);
+    });
   });
 
   it('when a script posts a form and accepts JSON, answers problem+json', async () => {

@@ -1,7 +1,7 @@
 import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
 import type { ProblemCode } from '../../../contract/problems.js';
-import { html, htmlDocument } from '../../lib/html.js';
 import { ProblemError } from '../../lib/problem-error.js';
+import { errorPage } from '../error-page.js';
 
 /** body-parser's error types, mapped to the proxy's codes. */
 const bodyErrors: Record<string, [ProblemCode, string]> = {
@@ -52,15 +52,7 @@ export const problemHandler: ErrorRequestHandler = (error, req, res, next) => {
 
   res.status(problem.status).set(problem.headers);
   if (wantsHtml(req)) {
-    const back = req.get('referer');
-    const { title } = problem.toProblem();
-    res.type('html').send(
-      htmlDocument({
-        title,
-        body: html`<main><h1>${title}</h1><p>${problem.message}</p>
-        ${back && /^https?:/.test(back) ? html`<p><a href="${back}">Back to the shop</a></p>` : ''}</main>`,
-      }),
-    );
+    res.type('html').send(errorPage(problem, req));
     return;
   }
   res.type('application/problem+json').send(JSON.stringify(problem.toProblem()));
