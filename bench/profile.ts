@@ -9,6 +9,7 @@
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { demoCatalogPath } from '../server/lib/paths.js';
 import { checkoutLoad, runLoad } from './load.js';
 import { startHelper } from './processes.js';
 import { startNodeFlags, startProxy } from './proxy.js';
@@ -82,7 +83,12 @@ async function main(): Promise<void> {
   const directory = mkdtempSync(join(tmpdir(), 'checkout-profile-'));
   const fake = await startHelper('fake-pagou-fast.ts', {});
   const proxy = await startProxy({
-    env: { PAGOU_API_KEY: 'bench-key', PAGOU_API_URL: fake.url, RATE_LIMIT_PER_MINUTE: '1000000' },
+    env: {
+      PAGOU_API_KEY: 'bench-key',
+      PAGOU_API_URL: fake.url,
+      CATALOG_FILE: demoCatalogPath,
+      RATE_LIMIT_PER_MINUTE: '1000000',
+    },
     logFile: join(directory, 'proxy.log'),
     nodeFlags: [...startNodeFlags, '--cpu-prof', `--cpu-prof-dir=${directory}`],
   });

@@ -108,7 +108,12 @@ async function main(): Promise<void> {
   try {
     const fake = await startHelper('fake-pagou-fast.ts', {});
     cleanups.push(fake.stop);
-    const pagouEnv = { PAGOU_API_KEY: 'bench-key', PAGOU_API_URL: fake.url, ...rateLimitOff };
+    const pagouEnv = {
+      PAGOU_API_KEY: 'bench-key',
+      PAGOU_API_URL: fake.url,
+      CATALOG_FILE: demoCatalogPath,
+      ...rateLimitOff,
+    };
     const forwarderEnv = { UPSTREAM_URL: fake.url, UPSTREAM_API_KEY: 'bench-key', UPSTREAM_BODY: upstreamBody };
     const bareServer = await startHelper('bare-forwarder.ts', forwarderEnv);
     cleanups.push(bareServer.stop);
@@ -185,6 +190,7 @@ async function main(): Promise<void> {
         env: {
           PAGOU_API_KEY: 'bench-key',
           PAGOU_API_URL: checkoutPages.url,
+          CATALOG_FILE: demoCatalogPath,
           ALLOWED_ORIGINS: storefront.url,
           ...rateLimitOff,
         },

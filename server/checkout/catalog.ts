@@ -2,16 +2,28 @@ import { z } from 'zod';
 import type { PublicProduct } from '../../contract/checkout.js';
 import { currencies } from '../../contract/currencies.js';
 
+/** A price in the currency's minor unit; a decimal is the common mistake, so its message shows the fix. */
+const minorUnits = () =>
+  z
+    .int({
+      error: ({ input }) =>
+        typeof input === 'number'
+          ? `is ${input}, but prices are whole numbers in cents (the currency's minor unit): write ${Math.round(input * 100)} for ${input.toFixed(2)}`
+          : "must be a whole number in cents (the currency's minor unit), such as 7990 for 79.90",
+    })
+    .min(1)
+    .max(Number.MAX_SAFE_INTEGER);
+
 /** One product, within the limits of Pagou's published schema so every product can be sent as it is. */
 const product = z.strictObject({
   id: z.string().min(1).max(255),
   name: z.string().min(1).max(255),
-  price: z.int().min(1).max(Number.MAX_SAFE_INTEGER),
+  price: minorUnits(),
   currency: z.enum(currencies),
   type: z.enum(['physical', 'digital']).optional(),
   description: z.string().max(2000).optional(),
   image_url: z.url({ protocol: /^https$/, error: 'must be an absolute https URL' }).optional(),
-  compare_price: z.int().min(1).max(Number.MAX_SAFE_INTEGER).optional(),
+  compare_price: minorUnits().optional(),
 });
 
 const catalogFile = z.strictObject({ products: z.array(product) }).superRefine(({ products }, context) => {
@@ -35,7 +47,8 @@ export interface Catalog {
 export function parseCatalog(text: string): Catalog {
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    // Editors on Windows save UTF-8 with a byte order mark, which JSON.parse refuses.
+    json = JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch (error) {
     throw new CatalogError([`not valid JSON (${(error as Error).message})`]);
   }
@@ -43,23 +56,28 @@ export function parseCatalog(text: string): Catalog {
   if (!result.success) {
     throw new CatalogError(result.error.issues.map((issue) => describeIssue(issue, json)));
   }
-  const byId = new Map(result.data.products.map((item) => [item.id, item]));
+  return catalogOf(result.data.products);
+}
+
+function catalogOf(products: readonly Product[]): Catalog {
+  const byId = new Map(products.map((item) => [item.id, item]));
   return {
     get: (id) => byId.get(id),
-    publicProducts: result.data.products.map(
-      ({ id, name, price, currency, compare_price, description, image_url, type }) => ({
-        id,
-        name,
-        price,
-        currency,
-        compare_price,
-        description,
-        image_url,
-        type,
-      }),
-    ),
+    publicProducts: products.map(({ id, name, price, currency, compare_price, description, image_url, type }) => ({
+      id,
+      name,
+      price,
+      currency,
+      compare_price,
+      description,
+      image_url,
+      type,
+    })),
   };
 }
+
+/** No products: for a proxy whose providers only make payment-method set-ups. */
+export const emptyCatalog: Catalog = catalogOf([]);
 
 export class CatalogError extends Error {
   constructor(readonly problems: string[]) {

@@ -1,10 +1,11 @@
+import { describeCatalog } from '../config/load-catalog.js';
 import type { Config } from '../config/load-config.js';
 
 /**
  * What `checkout-button check` prints for a valid configuration: what the proxy would run with,
  * and nothing secret (provider names, never their keys).
  */
-export function describeConfig(config: Config, catalogFile: string): string {
+export function describeConfig(config: Config): string {
   const providers = config.sandbox
     ? 'sandbox (no provider key is set)'
     : config.providers.map(({ module }) => module.name).join(', ');
@@ -13,10 +14,11 @@ export function describeConfig(config: Config, catalogFile: string): string {
   return [
     'Configuration OK',
     `  providers:        ${providers}`,
-    `  catalog:          ${catalogFile} (${config.catalog.publicProducts.length} products)`,
+    `  catalog:          ${describeCatalog(config.catalogSource, config.catalog)}`,
     `  allowed origins:  ${origins}`,
     `  value-only links: ${valueOnly}`,
     `  demo store:       ${config.demo ? 'on' : 'off'}`,
     `  listen:           ${config.host ?? 'every interface'}, port ${config.port}`,
+    ...config.warnings.map((warning) => `Warning: ${warning}`),
   ].join('\n');
 }

@@ -1,7 +1,6 @@
 #!/usr/bin/env node
 import { ConfigError, loadConfig } from '../config/load-config.js';
 import { loadDotEnv } from '../lib/dotenv.js';
-import { demoCatalogPath } from '../lib/paths.js';
 import { describeConfig } from './check.js';
 import { fail } from './output.js';
 import { start } from './start.js';
@@ -39,7 +38,7 @@ async function main([command = 'start', ...args]: string[]): Promise<number> {
     case 'check': {
       const config = configuration();
       if (!config) return 1;
-      process.stdout.write(`${describeConfig(config, process.env.CATALOG_FILE?.trim() || demoCatalogPath)}\n`);
+      process.stdout.write(`${describeConfig(config)}\n`);
       return 0;
     }
     case 'token':

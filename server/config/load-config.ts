@@ -1,14 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { type Catalog, CatalogError, parseCatalog } from '../checkout/catalog.js';
+import type { Catalog } from '../checkout/catalog.js';
 import { MIN_SECRET_BYTES } from '../checkout/customer-token.js';
 import type { ValueOnlyBounds } from '../checkout/pricing.js';
-import { integer, onOff, origins, pageUrl, secret } from '../lib/env.js';
+import { integer, listenHost, onOff, origins, pageUrl, secret } from '../lib/env.js';
 import { type LogLevel, logLevels } from '../lib/logger.js';
-import { demoCatalogPath } from '../lib/paths.js';
 import type { ConfiguredProvider } from '../providers/provider.js';
 import { providerModules } from '../providers/registry.js';
+import { type CatalogSource, loadCatalog } from './load-catalog.js';
 
 export interface Config {
   port: number;
@@ -24,6 +24,10 @@ export interface Config {
   upstreamTimeoutMs: number;
   rateLimitPerMinute: number;
   catalog: Catalog;
+  /** Where the catalog came from, for the start-up line: `CATALOG_FILE`, the demo's, or none. */
+  catalogSource: CatalogSource;
+  /** Things that work but are probably not what the operator wants, for the start-up log. */
+  warnings: readonly string[];
   /** The real providers whose key is set, with their settings. */
   providers: readonly ConfiguredProvider[];
   /** No provider key is set: the built-in sandbox provider stands in for every provider. */
@@ -41,10 +45,7 @@ export interface Config {
 /** The proxy's own variables; each provider module adds its slice. */
 const coreVariables = {
   PORT: integer(0, 65535).default(3000),
-  HOST: z
-    .string()
-    .regex(/^[\w.:[\]-]+$/, 'must be a host name or an IP address, such as 127.0.0.1 or ::')
-    .optional(),
+  HOST: listenHost.optional(),
   LOG_LEVEL: z.enum(logLevels).default('info'),
   TRUST_PROXY: integer(0, 10).default(0),
   ALLOWED_ORIGINS: origins.default([]),
@@ -52,7 +53,7 @@ const coreVariables = {
   AMOUNT_MAX: integer(1, Number.MAX_SAFE_INTEGER).optional(),
   UPSTREAM_TIMEOUT_MS: integer(100, 120_000).default(10_000),
   RATE_LIMIT_PER_MINUTE: integer(1, 1_000_000).default(30),
-  CATALOG_FILE: z.string().default(demoCatalogPath),
+  CATALOG_FILE: z.string().optional(),
   CUSTOMER_TOKEN_SECRET: secret(MIN_SECRET_BYTES).optional(),
   DEMO: onOff.optional(),
   BUILDER: onOff.optional(),
@@ -60,24 +61,30 @@ const coreVariables = {
   CHECKOUT_CANCEL_URL: pageUrl.optional(),
 };
 
-const environment = z
-  .object(
-    Object.assign({}, coreVariables, ...providerModules.map((module) => module.variables)) as typeof coreVariables,
-  )
-  .superRefine((env, context) => {
-    const problem = (variable: string, message: string) =>
-      context.addIssue({ code: 'custom', path: [variable], message });
-    if (env.AMOUNT_MIN !== undefined && env.AMOUNT_MAX === undefined) {
-      problem('AMOUNT_MIN', 'is set but AMOUNT_MAX is not; set AMOUNT_MAX to enable value-only links');
-    }
-    if (env.AMOUNT_MIN !== undefined && env.AMOUNT_MAX !== undefined && env.AMOUNT_MIN > env.AMOUNT_MAX) {
-      problem('AMOUNT_MIN', 'must not be greater than AMOUNT_MAX');
-    }
-    for (const module of providerModules) {
-      for (const [variable, message] of module.crossCheck?.(env) ?? []) problem(variable, message);
-    }
-  });
+const environment = z.object(
+  Object.assign({}, coreVariables, ...providerModules.map((module) => module.variables)) as typeof coreVariables,
+);
 
+type Variables = z.output<typeof environment>;
+
+/**
+ * Problems that involve several variables. A variable that is set but failed its own check holds its
+ * raw text here: it counts as set, and its own problem is already reported.
+ */
+function crossProblems(env: Readonly<Record<string, unknown>>): string[] {
+  const problems: string[] = [];
+  const { AMOUNT_MIN: min, AMOUNT_MAX: max } = env;
+  if (min !== undefined && max === undefined) {
+    problems.push('AMOUNT_MIN: is set but AMOUNT_MAX is not; set AMOUNT_MAX to enable value-only links');
+  }
+  if (typeof min === 'number' && typeof max === 'number' && min > max) {
+    problems.push('AMOUNT_MIN: must not be greater than AMOUNT_MAX');
+  }
+  for (const module of providerModules) {
+    for (const [variable, message] of module.crossCheck?.(env) ?? []) problems.push(`${variable}: ${message}`);
+  }
+  return problems;
+}
 /** Every variable the proxy reads. */
 export const environmentVariables = Object.keys(environment.shape);
 
@@ -94,32 +101,31 @@ export class ConfigError extends Error {
 }
 
 /**
- * Parses the environment once. Every bad variable is reported at once, by name, never with its value.
+ * Parses the environment once. Every bad variable is reported at once, by name, never with its value:
+ * each variable is parsed on its own, so one bad value hides no other problem, cross-field ones included.
  * Empty strings count as unset.
  */
 export function loadConfig(env: Environment, readText = (path: string) => readFileSync(path, 'utf8')): Config {
   const present = Object.fromEntries(
     environmentVariables.flatMap((name) => (env[name]?.trim() ? [[name, env[name].trim()]] : [])),
   );
-  const result = environment.safeParse(present);
-  const problems = result.success
-    ? []
-    : result.error.issues.map((issue) => `${String(issue.path[0] ?? 'environment')}: ${issue.message}`);
-
-  const catalogFile = result.success ? result.data.CATALOG_FILE : (present.CATALOG_FILE ?? demoCatalogPath);
-  let catalog: Catalog | undefined;
-  try {
-    catalog = parseCatalog(readText(catalogFile));
-  } catch (error) {
-    const details =
-      error instanceof CatalogError
-        ? error.problems
-        : [`cannot read ${catalogFile} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`];
-    problems.push(...details.map((detail) => `CATALOG_FILE: ${detail}`));
+  const problems: string[] = [];
+  const values: Record<string, unknown> = {};
+  for (const [name, schema] of Object.entries(environment.shape) as Array<[string, z.ZodType]>) {
+    const result = schema.safeParse(present[name]);
+    if (result.success) values[name] = result.data;
+    else {
+      values[name] = present[name];
+      problems.push(...result.error.issues.map((issue) => `${name}: ${issue.message}`));
+    }
   }
+  problems.push(...crossProblems(values));
 
-  if (!result.success || !catalog || problems.length > 0) throw new ConfigError(problems);
-  const vars = result.data;
+  const catalog = loadCatalog(present, readText);
+  if ('problems' in catalog) problems.push(...catalog.problems.map((problem) => `CATALOG_FILE: ${problem}`));
+  if (problems.length > 0 || 'problems' in catalog) throw new ConfigError(problems);
+
+  const vars = values as Variables;
   const providers = providerModules.flatMap((module) => {
     const settings = module.settings(vars);
     return settings === undefined ? [] : [{ module, settings }];
@@ -141,7 +147,9 @@ export function loadConfig(env: Environment, readText = (path: string) => readFi
           : undefined,
     upstreamTimeoutMs: vars.UPSTREAM_TIMEOUT_MS,
     rateLimitPerMinute: vars.RATE_LIMIT_PER_MINUTE,
-    catalog,
+    catalog: catalog.catalog,
+    catalogSource: catalog.source,
+    warnings: catalog.warnings,
     providers,
     sandbox,
     customerTokenSecret: tokenSecret === undefined ? undefined : new TextEncoder().encode(tokenSecret),

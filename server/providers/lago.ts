@@ -27,7 +27,13 @@ export const lagoProvider = defineProvider({
   name: 'lago',
   variables: {
     LAGO_API_KEY: secret().optional(),
-    LAGO_API_URL: upstreamUrl.default('https://api.getlago.com'),
+    // The proxy appends /api/v1/…, so a URL copied with it would call /api/v1/api/v1/… and 404.
+    LAGO_API_URL: upstreamUrl
+      .refine(
+        (url) => !/\/api\/v1$/i.test(url),
+        "must be Lago's base URL without /api/v1, such as https://api.getlago.com",
+      )
+      .default('https://api.getlago.com'),
   },
   enabledBy: 'LAGO_API_KEY',
   makes: ['createSetupLink'],

@@ -1,5 +1,10 @@
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:net';
+import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
+import { describeCatalog } from '../../server/config/load-catalog.js';
 import { ConfigError, loadConfig } from '../../server/config/load-config.js';
 import { fixtureCatalog, runEntry, tempFile } from './support.js';
 
@@ -178,6 +183,49 @@ describe('loadConfig', () => {
     );
   });
 
+  it('when a variable fails its own check, still reports the cross-field problems with it', () => {
+    assert.deepEqual(problemsOf({ ALLOWED_ORIGINS: 'not-an-origin', AMOUNT_MIN: '5', LAGO_API_KEY: 'lk' }), [
+      'ALLOWED_ORIGINS: "not-an-origin" is not an origin like https://shop.example.com or https://*.example.com (scheme, host and port only)',
+      'AMOUNT_MIN: is set but AMOUNT_MAX is not; set AMOUNT_MAX to enable value-only links',
+      'CUSTOMER_TOKEN_SECRET: is required when LAGO_API_KEY is set (at least 32 bytes, shared with your backend)',
+    ]);
+  });
+
+  it('when a variable a cross-field check reads is itself bad, reports only its own problem', () => {
+    assert.deepEqual(problemsOf({ AMOUNT_MIN: '500', AMOUNT_MAX: '12.5' }), [
+      'AMOUNT_MAX: must be a whole number from 1 to 9007199254740991',
+    ]);
+    assert.deepEqual(problemsOf({ LAGO_API_KEY: 'lk', CUSTOMER_TOKEN_SECRET: 'short' }), [
+      'CUSTOMER_TOKEN_SECRET: must be at least 32 bytes',
+    ]);
+  });
+
+  const hosts: Array<[string, string]> = [
+    [
+      'localhost:3000',
+      'HOST: holds a port too; put the host in HOST and the port in PORT (HOST=localhost and PORT=3000)',
+    ],
+    ['[::1]:8080', 'HOST: holds a port too; put the host in HOST and the port in PORT (HOST=::1 and PORT=8080)'],
+    ['[::1]', 'HOST: must be an IPv6 address without brackets, such as ::1'],
+  ];
+  for (const [host, problem] of hosts) {
+    it(`when HOST is ${host}, says how to write it in one line`, () => {
+      assert.deepEqual(problemsOf({ HOST: host }), [problem]);
+    });
+  }
+
+  for (const host of ['127.0.0.1', '::', '::1', 'localhost', 'pay.internal', '0.0.0.0']) {
+    it(`when HOST is ${host}, accepts it`, () => {
+      assert.equal(loadConfig({ CATALOG_FILE: fixtureCatalog, HOST: host }).host, host);
+    });
+  }
+
+  it('when LAGO_API_URL ends in /api/v1, refuses it: the proxy adds that path itself', () => {
+    assert.deepEqual(problemsOf({ LAGO_API_URL: 'https://api.getlago.com/api/v1/' }), [
+      "LAGO_API_URL: must be Lago's base URL without /api/v1, such as https://api.getlago.com",
+    ]);
+  });
+
   it('when a key is set alongside a bad variable, never prints the key', () => {
     const key = 'pk_live_DO_NOT_PRINT_4242';
     assert.throws(
@@ -233,10 +281,93 @@ describe('catalog validation', () => {
     });
   }
 
-  it('when the catalog file cannot be read, says which file', () => {
+  it('when the catalog file does not exist, says so in words', () => {
+    assert.deepEqual(problemsOf({ CATALOG_FILE: '/nonexistent/catalog.json' }), [
+      'CATALOG_FILE: the file /nonexistent/catalog.json does not exist',
+    ]);
+  });
+
+  it('when the catalog path is relative, says where it was looked for', () => {
+    assert.deepEqual(problemsOf({ CATALOG_FILE: 'missing-catalog.json' }), [
+      `CATALOG_FILE: the file missing-catalog.json (looked for at ${join(process.cwd(), 'missing-catalog.json')}) does not exist`,
+    ]);
+  });
+
+  it('when the catalog file cannot be read, says permission denied', () => {
+    const denied = () => {
+      throw Object.assign(new Error('EACCES: permission denied'), { code: 'EACCES' });
+    };
+    assert.throws(
+      () => loadConfig({ CATALOG_FILE: '/srv/catalog.json' }, denied),
+      (error: ConfigError) => {
+        assert.match(
+          error.problems[0]!,
+          /^CATALOG_FILE: the file \/srv\/catalog\.json cannot be read: permission denied/,
+        );
+        return true;
+      },
+    );
+  });
+
+  it('when CATALOG_FILE names a folder, says it must name the file', (t) => {
+    const folder = dirname(tempFile(t, 'catalog.json', '{}'));
     assert.match(
-      problemsOf({ CATALOG_FILE: '/nonexistent/catalog.json' })[0]!,
-      /CATALOG_FILE: cannot read \/nonexistent\/catalog.json \(ENOENT\)/,
+      problemsOf({ CATALOG_FILE: folder })[0]!,
+      /is a folder; CATALOG_FILE must name the catalog's JSON file/,
+    );
+  });
+
+  it('when a price has decimals, says prices are whole numbers in cents and shows the fix', (t) => {
+    const catalog = { products: [{ id: 'SKU-1', name: 'Shirt', price: 79.9, currency: 'BRL' }] };
+    assert.deepEqual(problemsOf({ CATALOG_FILE: tempFile(t, 'catalog.json', JSON.stringify(catalog)) }), [
+      'CATALOG_FILE: product "SKU-1" price: is 79.9, but prices are whole numbers in cents (the currency\'s minor unit): write 7990 for 79.90',
+    ]);
+  });
+
+  it('when the file starts with a UTF-8 byte order mark, reads it', (t) => {
+    const catalog = { products: [{ id: 'SKU-1', name: 'Shirt', price: 7990, currency: 'BRL' }] };
+    const config = loadConfig({ CATALOG_FILE: tempFile(t, 'catalog.json', `\uFEFF${JSON.stringify(catalog)}`) });
+    assert.equal(config.catalog.get('SKU-1')?.price, 7990);
+  });
+
+  it('when the catalog has no products, starts with a warning', (t) => {
+    const file = tempFile(t, 'catalog.json', '{"products": []}');
+    assert.deepEqual(loadConfig({ CATALOG_FILE: file }).warnings, [
+      `CATALOG_FILE: ${file} has no products, so only value-only links and payment-method set-ups can work`,
+    ]);
+    assert.deepEqual(loadConfig({ CATALOG_FILE: fixtureCatalog }).warnings, []);
+  });
+});
+
+describe('which catalog is loaded', () => {
+  it('when no provider key is set and no CATALOG_FILE, the sandbox sells from the demo catalog and says so', () => {
+    const config = loadConfig({});
+    assert.match(
+      describeCatalog(config.catalogSource, config.catalog),
+      /demo\/catalog\.json, the demo catalog \(4 products; sandbox only\)$/,
+    );
+  });
+
+  it('when CATALOG_FILE is set, names the file and its product count', () => {
+    const config = loadConfig({ CATALOG_FILE: fixtureCatalog });
+    assert.equal(describeCatalog(config.catalogSource, config.catalog), `${fixtureCatalog} (4 products)`);
+  });
+
+  it("when PAGOU_API_KEY is set without CATALOG_FILE, refuses to start rather than sell the demo's products", () => {
+    const problems = problemsOf({ PAGOU_API_KEY: 'pk_live_x', CATALOG_FILE: '' });
+    assert.equal(problems.length, 1, problems.join('\n'));
+    assert.match(
+      problems[0]!,
+      /^CATALOG_FILE: is required when PAGOU_API_KEY is set: the demo catalog's products and prices are for the sandbox only/,
+    );
+  });
+
+  it('when only Lago is set (payment-method set-ups), starts with no catalog, never the demo one', () => {
+    const config = loadConfig({ LAGO_API_KEY: 'lk', CUSTOMER_TOKEN_SECRET: 's'.repeat(32) });
+    assert.deepEqual(config.catalog.publicProducts, []);
+    assert.equal(
+      describeCatalog(config.catalogSource, config.catalog),
+      'none (CATALOG_FILE is not set, and lago only makes payment-method set-ups)',
     );
   });
 });
@@ -249,5 +380,27 @@ describe('start-up', () => {
     assert.equal(failure.code, 1);
     assert.match(failure.stderr, /Invalid configuration:\n {2}- PORT: .*\n {2}- PAGOU_API_URL: /);
     assert.ok(!`${failure.stderr}${failure.stdout}`.includes('pk_live_SECRET_9'));
+  });
+
+  it('when the port is in use, exits 1 with one readable line, not a log record with a stack', async (t) => {
+    const taken = createServer().listen(0, '127.0.0.1');
+    await once(taken, 'listening');
+    t.after(() => taken.close());
+    const { port } = taken.address() as AddressInfo;
+    const failure = await runEntry(t, [], { env: { HOST: '127.0.0.1', PORT: String(port) } });
+    assert.equal(failure.code, 1);
+    assert.equal(
+      failure.stderr,
+      `Cannot start the checkout proxy: port ${port} on 127.0.0.1 is already in use by another program; stop it, or set PORT to a free port.\n`,
+    );
+  });
+
+  it('when checking, names the catalog that would be loaded and its product count', async (t) => {
+    const run = await runEntry(t, ['check'], { env: { CATALOG_FILE: fixtureCatalog } });
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(
+      run.stdout,
+      new RegExp(`^ {2}catalog: +${fixtureCatalog.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(4 products\\)$`, 'm'),
+    );
   });
 });
