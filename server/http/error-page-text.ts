@@ -58,7 +58,7 @@ export const pageText: Record<PageLanguage, PageText> = {
     forOwner: 'For the store owner',
     errorCode: 'Error code',
     hiddenOrigin:
-      'Your page tells browsers to hide its address (its referrer policy is "no-referrer"), so the order arrived without the name of your shop and the checkout service refused it: it only accepts orders from shops it knows. Let the page show its address: remove "no-referrer" from the page\'s Referrer-Policy header or <meta name="referrer"> tag, or set it to "strict-origin-when-cross-origin", which is what browsers do by default.',
+      'Your page tells browsers to hide its address (its referrer policy is "no-referrer"), so the order arrived without the name of your shop and the checkout service refused it: it only accepts orders from shops it knows. Let the page show its address: remove "no-referrer" from the page\'s Referrer-Policy header or <meta name="referrer"> tag, or set it to "strict-origin-when-cross-origin", which is what browsers do by default. A form inside a sandboxed frame is hidden the same way: put the form on the page itself.',
     unlistedOrigin: (origin) =>
       `The checkout service only accepts orders from the shops listed in its ALLOWED_ORIGINS setting, and ${origin} is not one of them. Add ${origin} to ALLOWED_ORIGINS and restart the checkout service.`,
   },
@@ -77,7 +77,7 @@ export const pageText: Record<PageLanguage, PageText> = {
     forOwner: 'Para o lojista',
     errorCode: 'Código do erro',
     hiddenOrigin:
-      'A sua página pede ao navegador que esconda o endereço dela (a política de referência é "no-referrer"), então o pedido chegou sem o nome da sua loja e o serviço de pagamento o recusou: ele só aceita pedidos de lojas que conhece. Deixe a página mostrar o endereço: retire "no-referrer" do cabeçalho Referrer-Policy ou da tag <meta name="referrer"> da página, ou use "strict-origin-when-cross-origin", que é o padrão dos navegadores.',
+      'A sua página pede ao navegador que esconda o endereço dela (a política de referência é "no-referrer"), então o pedido chegou sem o nome da sua loja e o serviço de pagamento o recusou: ele só aceita pedidos de lojas que conhece. Deixe a página mostrar o endereço: retire "no-referrer" do cabeçalho Referrer-Policy ou da tag <meta name="referrer"> da página, ou use "strict-origin-when-cross-origin", que é o padrão dos navegadores. Um formulário dentro de um frame com sandbox também fica escondido: coloque o formulário na própria página.',
     unlistedOrigin: (origin) =>
       `O serviço de pagamento só aceita pedidos das lojas listadas na configuração ALLOWED_ORIGINS, e ${origin} não está entre elas. Acrescente ${origin} a ALLOWED_ORIGINS e reinicie o serviço de pagamento.`,
   },
@@ -96,7 +96,7 @@ export const pageText: Record<PageLanguage, PageText> = {
     forOwner: 'Para el comerciante',
     errorCode: 'Código de error',
     hiddenOrigin:
-      'Su página pide al navegador que oculte su dirección (su política de referencia es "no-referrer"), así que el pedido llegó sin el nombre de su tienda y el servicio de pago lo rechazó: solo acepta pedidos de tiendas que conoce. Deje que la página muestre su dirección: quite "no-referrer" del encabezado Referrer-Policy o de la etiqueta <meta name="referrer"> de la página, o use "strict-origin-when-cross-origin", que es lo que hacen los navegadores por defecto.',
+      'Su página pide al navegador que oculte su dirección (su política de referencia es "no-referrer"), así que el pedido llegó sin el nombre de su tienda y el servicio de pago lo rechazó: solo acepta pedidos de tiendas que conoce. Deje que la página muestre su dirección: quite "no-referrer" del encabezado Referrer-Policy o de la etiqueta <meta name="referrer"> de la página, o use "strict-origin-when-cross-origin", que es lo que hacen los navegadores por defecto. Un formulario dentro de un marco con sandbox también queda oculto: ponga el formulario en la propia página.',
     unlistedOrigin: (origin) =>
       `El servicio de pago solo acepta pedidos de las tiendas de su ajuste ALLOWED_ORIGINS, y ${origin} no es una de ellas. Añada ${origin} a ALLOWED_ORIGINS y reinicie el servicio de pago.`,
   },
