@@ -85,6 +85,7 @@ function crossProblems(env: Readonly<Record<string, unknown>>): string[] {
   }
   return problems;
 }
+
 /** Every variable the proxy reads. */
 export const environmentVariables = Object.keys(environment.shape);
 
@@ -101,7 +102,7 @@ export class ConfigError extends Error {
 }
 
 /**
- * Parses the environment once. Every bad variable is reported at once, by name, never with its value:
+ * Parses the environment once. Every bad variable is reported at once, by name, never with a secret's value:
  * each variable is parsed on its own, so one bad value hides no other problem, cross-field ones included.
  * Empty strings count as unset.
  */

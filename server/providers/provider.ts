@@ -51,7 +51,10 @@ export interface ProviderModule<Shape extends z.ZodRawShape, Settings, Kind exte
   readonly enabledBy: keyof Shape & string;
   /** The kinds of link it makes; the sandbox stands in for exactly these. */
   readonly makes: readonly Kind[];
-  /** Problems that involve other variables too, as `[variable, message]` pairs. */
+  /**
+   * Problems that involve other variables too, as `[variable, message]` pairs. A variable that failed
+   * its own check holds its raw text: it is set, and its own problem is reported already.
+   */
   crossCheck?(env: Readonly<Record<string, unknown>>): Array<[variable: string, message: string]>;
   /** Its settings from its parsed variables; undefined when it is not turned on. */
   settings(variables: VariablesOf<Shape>): Settings | undefined;
