@@ -2,13 +2,14 @@ import type { Request } from 'express';
 import type { FieldError } from '../../contract/problems.js';
 import type { CheckoutDetails } from '../checkout/pricing.js';
 import type { Config } from '../config/load-config.js';
+import { originMatcher } from '../lib/origins.js';
 import { ProblemError } from '../lib/problem-error.js';
 import { requestOrigin } from './middleware/request-origin.js';
 import type { ValidCheckoutRequest } from './schemas.js';
 
 /**
  * The title, reference and return pages of a checkout. A page the button names must be on an
- * origin that may call the proxy (ALLOWED_ORIGINS or the proxy's own): anything else would make the
+ * origin that may call the proxy (ALLOWED_ORIGINS, wildcards included, or the proxy's own): anything else would make the
  * proxy an open redirect through the provider's hosted page. The configured pages fill the gaps.
  */
 export function checkoutDetails(
@@ -16,11 +17,12 @@ export function checkoutDetails(
   request: ValidCheckoutRequest,
   { allowedOrigins, returnUrls }: Pick<Config, 'allowedOrigins' | 'returnUrls'>,
 ): CheckoutDetails {
-  const allowed = new Set([...allowedOrigins, requestOrigin(req)]);
+  const isListed = originMatcher(allowedOrigins);
+  const allowed = (origin: string) => origin === requestOrigin(req) || isListed(origin);
   const errors: FieldError[] = [];
   for (const field of ['success_url', 'cancel_url'] as const) {
     const url = request[field];
-    if (url !== undefined && !allowed.has(new URL(url).origin)) {
+    if (url !== undefined && !allowed(new URL(url).origin)) {
       errors.push({ field, message: `is on ${new URL(url).origin}, which is not an allowed origin` });
     }
   }

@@ -239,6 +239,14 @@ describe('return pages and reference', () => {
     assert.deepEqual(fieldsOf(response), ['success_url', 'cancel_url']);
   });
 
+  it('when ALLOWED_ORIGINS has a wildcard, a return page on a matching host is accepted and the bare domain is not', async () => {
+    const { app } = testApp({ ALLOWED_ORIGINS: 'https://*.shop.example' });
+    const preview = await postCheckout(app, { ...cart, success_url: 'https://pr-3.shop.example/thanks' });
+    assert.equal(preview.status, 201, preview.text);
+    const bare = await postCheckout(app, { ...cart, success_url: 'https://shop.example/thanks' });
+    assertProblem(bare, 422, 'return_url_not_allowed');
+  });
+
   it('when the button names none, the configured return pages apply', async () => {
     const { app } = testApp({ CHECKOUT_CANCEL_URL: 'https://shop.example/cart' });
     assert.match(await sandboxLinkOf(app, cart), /href="https:\/\/shop\.example\/cart"/);
