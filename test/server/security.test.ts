@@ -49,17 +49,17 @@ describe('origins', () => {
     assert.deepEqual(calls, []);
   });
 
-  it('when an allowed origin sends a preflight, answers 204 with the allowed method and header', async () => {
+  it("when an allowed origin sends a preflight, answers 204 allowing POST with the widget's two headers", async () => {
     const { app } = testApp({ ALLOWED_ORIGINS: 'https://shop.example' });
     const response = await request(app)
       .options('/api/checkout')
       .set('origin', 'https://shop.example')
       .set('access-control-request-method', 'POST')
-      .set('access-control-request-headers', 'content-type');
+      .set('access-control-request-headers', 'content-type, idempotency-key');
     assert.equal(response.status, 204);
     assert.equal(response.headers['access-control-allow-origin'], 'https://shop.example');
     assert.match(response.headers['access-control-allow-methods']!, /POST/);
-    assert.equal(response.headers['access-control-allow-headers'], 'content-type');
+    assert.equal(response.headers['access-control-allow-headers'], 'content-type,idempotency-key');
   });
 
   it('when another origin sends a preflight, lets it through so the POST can read its 403', async () => {

@@ -26,7 +26,7 @@ export function originPolicy(allowedOrigins: readonly string[]): RequestHandler[
   const headers = cors({
     origin: true,
     methods: ['GET', 'POST'],
-    allowedHeaders: ['content-type'],
+    allowedHeaders: ['content-type', 'idempotency-key'],
     maxAge: 600,
   });
 
