@@ -23,6 +23,25 @@ export type CheckoutOutcome =
 /** The API origin when no `endpoint` is set: where this script was loaded from. */
 export const scriptOrigin = new URL(import.meta.url).origin;
 
+/** How long to wait before the one retry: long enough for a flaky link or a restarting instance. */
+const RETRY_PAUSE_MS = 500;
+
+/** One key per checkout attempt. `randomUUID` exists only in secure contexts; a LAN demo over http has neither. */
+const idempotencyKey = (): string =>
+  crypto.randomUUID?.() ??
+  Array.from(crypto.getRandomValues(new Uint8Array(16)), (byte) => (byte + 256).toString(16).slice(1)).join('');
+
+/**
+ * Worth one retry with the same key: no answer at all, or a gateway's 502/503 (a restarting instance, a load
+ * balancer). A proxy that explains its 502/503 in a problem document said what happened, and only
+ * `upstream_unavailable` may be gone a moment later; a rate limit or a refused key will not.
+ */
+const isTransient = (outcome: CheckoutOutcome): boolean =>
+  !outcome.ok &&
+  (outcome.code === 'network_error' ||
+    ((outcome.status === 502 || outcome.status === 503) &&
+      (outcome.code === 'bad_response' || outcome.code === 'upstream_unavailable')));
+
 /**
  * The JSON object in the body, or undefined for any other body; a timeout while reading still throws. Parsed here
  * rather than by `response.json()`, whose error for a body that is not JSON differs by engine (WebKit rejects with a
@@ -38,32 +57,45 @@ const readJson = async (response: Response): Promise<Record<string, unknown> | u
   }
 };
 
-/** POSTs `request` to `{endpoint}/api/checkout`; never throws, every failure is an outcome with a code. */
+async function postOnce(url: string, body: string, key: string, signal: AbortSignal): Promise<CheckoutOutcome> {
+  try {
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'Idempotency-Key': key },
+      body,
+      credentials: 'omit',
+      signal,
+    });
+    const { status } = response;
+    const json = await readJson(response);
+    if (response.ok) {
+      if (!isSafeCheckoutUrl(json?.url)) return { ok: false, status, code: json?.url ? 'unsafe_url' : 'bad_response' };
+      return { ok: true, response: json as unknown as CheckoutResponse };
+    }
+    if (typeof json?.code !== 'string') return { ok: false, status, code: 'bad_response' };
+    const problem = json as unknown as Problem;
+    return { ok: false, status, code: problem.code, problem };
+  } catch {
+    return { ok: false, status: 0, code: signal.aborted ? 'timeout' : 'network_error' };
+  }
+}
+
+/**
+ * POSTs `request` to `{endpoint}/api/checkout` under a fresh `Idempotency-Key`, and retries once with the same
+ * key after a transient failure, so a retry can never make a second link. `timeout` bounds both attempts.
+ * Never throws: every failure is an outcome with a code.
+ */
 export async function postCheckout(
   endpoint: string,
   request: CheckoutRequest,
   timeout: number,
 ): Promise<CheckoutOutcome> {
-  // WebKit rejects a timed-out fetch with an AbortError rather than the signal's TimeoutError, so ask the signal.
+  const url = `${endpoint.replace(/\/+$/, '')}/api/checkout`;
+  const body = JSON.stringify(request);
+  const key = idempotencyKey();
   const signal = AbortSignal.timeout(timeout);
-  try {
-    const response = await fetch(`${endpoint.replace(/\/+$/, '')}/api/checkout`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', Accept: 'application/json, application/problem+json' },
-      body: JSON.stringify(request),
-      credentials: 'omit',
-      signal,
-    });
-    const { status } = response;
-    const body = await readJson(response);
-    if (response.ok) {
-      if (!isSafeCheckoutUrl(body?.url)) return { ok: false, status, code: body?.url ? 'unsafe_url' : 'bad_response' };
-      return { ok: true, response: body as unknown as CheckoutResponse };
-    }
-    if (typeof body?.code !== 'string') return { ok: false, status, code: 'bad_response' };
-    const problem = body as unknown as Problem;
-    return { ok: false, status, code: problem.code, problem };
-  } catch {
-    return { ok: false, status: 0, code: signal.aborted ? 'timeout' : 'network_error' };
-  }
+  const first = await postOnce(url, body, key, signal);
+  if (!isTransient(first)) return first;
+  await new Promise((resolve) => setTimeout(resolve, RETRY_PAUSE_MS));
+  return postOnce(url, body, key, signal);
 }
