@@ -5,14 +5,28 @@ import { widgetBrowsers } from './test/support/widget-browsers.js';
  * A fake checkout proxy at the test server, so no test touches the network. Each test picks its
  * own session, `/fake/<session>`, as the button's `endpoint`: requests are recorded per session
  * (read them at `GET /fake/<session>/requests`), which keeps test files running in parallel apart.
- * The first product id of the cart chooses the answer.
+ * Like the real proxy it refuses a body without a cart, a quantity over 99 and an unknown currency;
+ * otherwise the first product id of the cart chooses the answer, and `attempt` counts the session's
+ * requests so far, for answers that change on a retry.
+ *
+ * The checkout pages it creates are its own `GET /fake/<session>/pay`, on the host the request came
+ * to (loopback http, which the widget accepts). It records each visit with the browser's
+ * `Sec-Fetch-Dest` (`document` for a page or tab, `iframe` inside a frame) and answers 204 No
+ * Content, so a browser that navigates there stays where it was: a test page survives sending its
+ * top-level page to the checkout. (For product SKU-IN-NEW-TAB the page is `pay?tab`, which closes the
+ * tab it opens in.) `GET /fake/<session>/visits?count=n` waits for n visits.
  *
  * `GET /fake/<session>/api/products` answers with a small catalog in three currencies (their
  * headers are listed at `GET /fake/<session>/catalog-requests`); a session named `unavailable-…`
  * answers 503 instead.
+ *
+ * Answers carry CORS headers for any origin, as the real proxy does for an allowed one, so a page
+ * on the other loopback name (localhost or 127.0.0.1) can post here too.
  */
 const received = new Map();
 const catalogRequests = new Map();
+const visits = new Map();
+const visitWaiters = new Map();
 
 const catalog = {
   products: [
@@ -23,24 +37,61 @@ const catalog = {
   ],
 };
 
-const created = (url) => ({ status: 201, body: { url, provider: 'sandbox' } });
+/** Chrome keeps a click's user activation for 5 s, Firefox too, Safari for 1 s: this answer comes after all of them. */
+const AFTER_USER_ACTIVATION_MS = 5_500;
 
-const problem = (status, code, detail) => ({
+const created = (payUrl) => ({ status: 201, body: { url: payUrl, provider: 'sandbox' } });
+
+const problem = (status, code, detail, errors) => ({
   status,
   type: 'application/problem+json',
-  body: { type: `urn:checkout-button:problem:${code}`, title: code, status, detail, code },
+  body: { type: `urn:checkout-button:problem:${code}`, title: code, status, detail, code, ...(errors && { errors }) },
 });
+
+const invalid = (field, message) =>
+  problem(422, 'validation_error', `The request is not valid: ${field} ${message}.`, [{ field, message }]);
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The real proxy's validation, for the few rules the widget's messages tell apart. */
+const validationProblem = (body) => {
+  if (!body.items && body.amount === undefined && body.customer_token === undefined) {
+    return invalid('(body)', 'Send one of items (a cart), amount (a value-only link) or customer_token.');
+  }
+  const line = body.items?.findIndex(({ quantity }) => quantity > 99) ?? -1;
+  if (line >= 0) return invalid(`items[${line}].quantity`, 'Too big: expected number to be <=99');
+  if (body.currency !== undefined && !['BRL', 'USD', 'EUR', 'MXN', 'COP', 'ARS'].includes(body.currency)) {
+    return invalid('currency', 'Invalid option');
+  }
+  if (body.amount > 100_000) return problem(422, 'amount_out_of_range', 'The amount must be at most 100000.');
+  return undefined;
+};
 
 const answers = {
   'SKU-UNKNOWN': () => problem(422, 'unknown_product', 'No product SKU-UNKNOWN in the catalog.'),
   'SKU-RATE-LIMITED': () => problem(429, 'rate_limited', 'Too many requests from this address.'),
   'SKU-GATEWAY': () => ({ status: 502, type: 'text/html', body: '<h1>502 Bad Gateway</h1>' }),
+  'SKU-GATEWAY-ONCE': ({ attempt, payUrl }) => (attempt === 1 ? answers['SKU-GATEWAY']() : created(payUrl)),
+  'SKU-UNAVAILABLE-ONCE': ({ attempt, payUrl }) =>
+    attempt === 1 ? problem(502, 'upstream_unavailable', 'The provider failed.') : created(payUrl),
+  'SKU-BAD-KEY': () => problem(502, 'upstream_auth_failed', 'The provider refused the proxy credentials.'),
+  'SKU-PROVIDER-422': () => problem(502, 'upstream_rejected', 'The provider refused the request.'),
+  'SKU-ORIGIN-REFUSED': ({ origin }) =>
+    problem(
+      403,
+      'origin_not_allowed',
+      `The origin ${origin} may not call this API; the operator can add it to ALLOWED_ORIGINS.`,
+    ),
+  'SKU-IN-NEW-TAB': ({ payUrl }) => created(`${payUrl}?tab`),
   'SKU-JAVASCRIPT-URL': () => created('javascript:alert(1)'),
   'SKU-HTTP-URL': () => created('http://pay.example/c/1'),
-  'SKU-LOOPBACK-URL': () => created('http://127.0.0.1:8080/c/1'),
-  'SKU-SLOW': async () => {
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    return created('https://pay.example/c/slow');
+  'SKU-SLOW': async ({ payUrl }) => {
+    await sleep(300);
+    return created(payUrl);
+  },
+  'SKU-AFTER-ACTIVATION': async ({ payUrl }) => {
+    await sleep(AFTER_USER_ACTIVATION_MS);
+    return created(payUrl);
   },
 };
 
@@ -60,10 +111,38 @@ function fakeCatalog(context, session) {
   context.body = catalog;
 }
 
+const recordVisit = (session, visit) => {
+  visits.set(session, [...(visits.get(session) ?? []), visit]);
+  for (const wake of visitWaiters.get(session) ?? []) wake();
+};
+
+/** Resolves once the session has `count` visits, or after 10 s with what it has, so a failing test still ends. */
+const visitsOf = (session, count) =>
+  new Promise((resolve) => {
+    const waiters = visitWaiters.get(session) ?? new Set();
+    visitWaiters.set(session, waiters);
+    const done = () => {
+      if ((visits.get(session) ?? []).length < count) return;
+      clearTimeout(timer);
+      waiters.delete(done);
+      resolve(visits.get(session) ?? []);
+    };
+    const timer = setTimeout(() => {
+      waiters.delete(done);
+      resolve(visits.get(session) ?? []);
+    }, 10_000);
+    waiters.add(done);
+    done();
+  });
+
 async function fakeProxy(context, next) {
-  const match = /^\/fake\/([\w-]+)\/(api\/checkout|api\/products|requests|catalog-requests)$/.exec(context.path);
+  const match = /^\/fake\/([\w-]+)\/(api\/checkout|api\/products|requests|catalog-requests|pay|visits)$/.exec(
+    context.path,
+  );
   if (!match) return next();
   const [, session, route] = match;
+  const origin = context.get('origin');
+  if (origin) context.set('access-control-allow-origin', origin);
   if (route === 'requests') {
     context.body = received.get(session) ?? [];
     return;
@@ -73,15 +152,41 @@ async function fakeProxy(context, next) {
     return;
   }
   if (route === 'api/products') return fakeCatalog(context, session);
+  if (route === 'visits') {
+    context.body = await visitsOf(session, Number(context.query.count ?? 0));
+    return;
+  }
+  if (route === 'pay') {
+    recordVisit(session, { dest: context.get('sec-fetch-dest') });
+    if (context.query.tab === undefined) {
+      context.status = 204;
+    } else {
+      // Checkout pages meant for a new tab close it again: an open tab would take the test page's input.
+      context.type = 'text/html';
+      context.body = '<script>close()</script>';
+    }
+    return;
+  }
+  if (context.method === 'OPTIONS') {
+    context.set('access-control-allow-methods', 'POST');
+    context.set('access-control-allow-headers', 'content-type, idempotency-key');
+    context.status = 204;
+    return;
+  }
   if (context.method !== 'POST') {
     context.status = 405;
     return;
   }
   const body = await readJson(context.req);
-  const headers = { 'content-type': context.get('content-type'), cookie: context.get('cookie') };
+  const headers = {
+    'content-type': context.get('content-type'),
+    cookie: context.get('cookie'),
+    'idempotency-key': context.get('idempotency-key'),
+  };
   received.set(session, [...(received.get(session) ?? []), { headers, body }]);
   const product = body.items?.[0]?.product;
-  if (product === 'SKU-DROP') {
+  const attempt = received.get(session).filter((request) => request.body.items?.[0]?.product === product).length;
+  if (product === 'SKU-DROP' || (product === 'SKU-DROP-ONCE' && attempt === 1)) {
     // A connection that dies without an answer: what the browser reports as a network error.
     context.req.socket.destroy();
     context.respond = false;
@@ -89,7 +194,8 @@ async function fakeProxy(context, next) {
     context.status = 204;
     return;
   }
-  const answer = await (answers[product]?.() ?? created('https://pay.example/c/1'));
+  const payUrl = `${context.protocol}://${context.host}/fake/${session}/pay`;
+  const answer = await (validationProblem(body) ?? answers[product]?.({ attempt, payUrl, origin }) ?? created(payUrl));
   context.status = answer.status;
   context.type = answer.type ?? 'application/json';
   context.body = answer.body;
@@ -100,8 +206,9 @@ export default {
   nodeResolve: true,
   plugins: [esbuildPlugin({ ts: true })],
   middleware: [fakeProxy],
-  // Tests run Lit's development build for its extra checks; its one-line banner is noise.
-  filterBrowserLogs: ({ args }) => !String(args[0]).startsWith('Lit is in dev mode'),
+  // Tests run Lit's development build for its extra checks; its one-line banner is noise, and so are the
+  // merchant's console hints that failing checkouts print (merchant-hints.test.ts checks them).
+  filterBrowserLogs: ({ args }) => !/^(Lit is in dev mode|<checkout-button> )/.test(String(args[0])),
   browsers: widgetBrowsers(),
   // An axe audit takes a few seconds in WebKit under Xvfb, past mocha's default of 2 s.
   testFramework: { config: { timeout: 10_000 } },

@@ -1,16 +1,17 @@
-import { html, LitElement, nothing } from 'lit';
+import { html, LitElement, nothing, type PropertyValues } from 'lit';
 import type { CartLine, CheckoutRequest } from '../contract/checkout.js';
 import { postCheckout, scriptOrigin } from './api-client.js';
 import { CHECKOUT_ITEM_TAG } from './checkout-item.js';
 import type { CheckoutEventDetails, CheckoutEventMap } from './events.js';
-import { errorMessage, messagesFor } from './messages.js';
+import { explainFailure, messagesFor } from './messages.js';
 import { checkoutButtonStyles } from './styles.js';
 
 export const CHECKOUT_BUTTON_TAG = 'checkout-button';
 
 /**
  * A Buy button. On click it posts the cart to the checkout proxy and sends the shopper to the
- * hosted checkout page that comes back.
+ * hosted checkout page that comes back. While a request is in flight it reports `loading` (the
+ * property, and the `loading` attribute for CSS); markup cannot set it.
  *
  * @summary A Buy button that sends the shopper to a hosted checkout page.
  * @tag checkout-button
@@ -25,10 +26,11 @@ export const CHECKOUT_BUTTON_TAG = 'checkout-button';
  * @attr success-url - Where the shopper lands after paying; its origin must be allowed by the proxy.
  * @attr cancel-url - Where the shopper lands after giving up; its origin must be allowed by the proxy.
  * @attr endpoint - The proxy's origin. Defaults to the origin this script was loaded from.
- * @attr target - `_self` (default) opens the checkout page in this tab, `_blank` in a new one.
+ * @attr target - `_top` (default) opens the checkout page in the top-level page, also from inside a frame;
+ *   `_self` in this frame; `_blank` in a new tab.
  * @attr timeout - Milliseconds to wait for the proxy before giving up. Defaults to 20000.
  * @attr disabled - Makes the button inert.
- * @attr loading - Present while a request is in flight (read-only).
+ * @attr aria-label - Names the button for assistive technology, when the label alone does not.
  *
  * @fires {CustomEvent<CheckoutStartDetail>} checkout-start - Before the request; cancel it to send nothing.
  * @fires {CustomEvent<CheckoutSuccessDetail>} checkout-success - A checkout page was created; cancel it to stay on the page.
@@ -36,7 +38,9 @@ export const CHECKOUT_BUTTON_TAG = 'checkout-button';
  *
  * @slot - The label. Defaults to "Buy now" ("Comprar agora" under `lang="pt-BR"`). `<checkout-item>` children form the cart.
  *
- * @csspart button - The native button.
+ * @csspart button - The native button, or the "Continue to payment" link that takes its place in a frame that may
+ *   not open the checkout page itself.
+ * @csspart link - That link.
  * @csspart spinner - The busy indicator, present while loading.
  * @csspart error - The live region that shows the failure message.
  *
@@ -50,7 +54,8 @@ export const CHECKOUT_BUTTON_TAG = 'checkout-button';
  * @cssprop [--checkout-button-font-size=1em] - Label font size.
  * @cssprop [--checkout-button-font-weight=600] - Label font weight.
  * @cssprop [--checkout-button-focus-ring=2px solid #2563eb] - The keyboard focus outline.
- * @cssprop [--checkout-button-error-color=#b91c1c] - Color of the failure message.
+ * @cssprop [--checkout-button-error-color=#b91c1c] - Color of the failure message (text and border).
+ * @cssprop [--checkout-button-error-background=#fef2f2] - Background of the failure message, which lies over what follows the button.
  */
 export class CheckoutButton extends LitElement {
   static override shadowRootOptions = { ...LitElement.shadowRootOptions, delegatesFocus: true };
@@ -69,9 +74,11 @@ export class CheckoutButton extends LitElement {
     target: {},
     timeout: { type: Number },
     disabled: { type: Boolean, reflect: true },
-    loading: { type: Boolean, reflect: true },
     items: { attribute: false },
+    ariaLabel: { attribute: 'aria-label', reflect: true },
+    busy: { attribute: false },
     errorText: { attribute: false },
+    pendingUrl: { attribute: false },
   };
 
   /** The catalog id of a single product to buy. */
@@ -94,84 +101,139 @@ export class CheckoutButton extends LitElement {
   declare cancelUrl?: string;
   /** The proxy's origin (or origin and path prefix). */
   declare endpoint: string;
-  /** Where the checkout page opens: this tab or a new one. */
-  declare target: '_self' | '_blank';
-  /** Milliseconds to wait for the proxy. */
+  /** Where the checkout page opens: the top-level page (also from a frame), this frame, or a new tab. */
+  declare target: '_top' | '_self' | '_blank';
+  /** Milliseconds to wait for the proxy, retry included. */
   declare timeout: number;
   /** Makes the button inert. */
   declare disabled: boolean;
-  /** True while a request is in flight; set by the element. */
-  declare loading: boolean;
   /** The cart, for single-page apps; wins over `product` and `<checkout-item>` children. */
   declare items?: CartLine[];
+  /** Names the inner button: assistive technology reads the host's `aria-label` there. */
+  declare ariaLabel: string | null;
+  declare private busy: boolean;
   declare private errorText: string;
+  /** A checkout page this frame could not open by itself: the link's `href`, waiting for the shopper's next click. */
+  declare private pendingUrl: string;
 
   constructor() {
     super();
     this.quantity = 1;
     this.endpoint = scriptOrigin;
-    this.target = '_self';
+    this.target = '_top';
     this.timeout = 20_000;
     this.disabled = false;
-    this.loading = false;
+    this.busy = false;
     this.errorText = '';
+    this.pendingUrl = '';
+  }
+
+  /** True while a request is in flight, until the page is left. Set by the element only. */
+  get loading(): boolean {
+    return this.busy;
+  }
+
+  /** Does what the shopper's click does: on the button, or on the link that took its place. */
+  override click(): void {
+    this.renderRoot.querySelector<HTMLElement>('[part~=button]')?.click();
   }
 
   /** Does what a click does: posts the cart and, on success, sends the shopper to the checkout page. */
   async checkout(): Promise<void> {
-    if (this.disabled || this.loading) return;
+    if (this.disabled || this.busy) return;
     this.errorText = '';
+    this.pendingUrl = '';
     const request = this.buildRequest();
     if (!this.emit('checkout-start', { request }, true)) return;
     // Opened now, inside the click, because popup blockers refuse windows opened after an await.
     const popup = this.target === '_blank' ? window.open('', '_blank') : null;
-    if (popup) popup.opener = null;
-    this.loading = true;
+    this.busy = true;
     const outcome = await postCheckout(this.endpoint, request, this.timeout);
     if (outcome.ok) {
       const { url, provider } = outcome.response;
       if (this.emit('checkout-success', { url, provider }, true)) {
         if (popup) {
-          popup.location = url;
-          this.loading = false;
+          this.openIn(popup, url);
+          this.busy = false;
         } else {
           // Busy until the page is left, and not busy if the shopper comes back to it from the cache.
-          addEventListener('pagehide', () => (this.loading = false), { once: true });
-          this.redirect(url);
+          addEventListener('pagehide', () => (this.busy = false), { once: true });
+          this.leaveFor(url);
         }
         return;
       }
     }
     popup?.close();
-    this.loading = false;
+    this.busy = false;
     if (!outcome.ok) {
-      const message = errorMessage(messagesFor(this), outcome.code);
-      this.errorText = message;
       const { status, code, problem } = outcome;
+      const message = explainFailure(this, code, problem);
+      this.errorText = message;
       this.emit('checkout-error', { status, code, message, ...(problem && { problem }) });
     }
   }
 
-  /** Sends this tab to the checkout page: the default action of `checkout-success` without a new window. */
-  redirect(url: string): void {
-    location.assign(url);
+  /**
+   * Sends the shopper to the checkout page. From a frame, `_top` leaves the frame, since checkout pages refuse to
+   * be framed. A frame may not navigate the top page when its sandbox forbids it or the click's user activation
+   * has expired (Safari keeps it for one second): then a new tab, and where that is blocked too, a link for the
+   * shopper's next click, which brings a fresh activation.
+   */
+  private leaveFor(url: string): void {
+    if (this.target === '_self' || window.top === window) {
+      location.assign(url);
+      return;
+    }
+    // Without activation both would be refused, the new tab with a "pop-up blocked" bar.
+    if (navigator.userActivation?.isActive !== false) {
+      try {
+        window.top!.location.href = url;
+        return;
+      } catch {
+        // A SecurityError: this frame may not navigate the top page.
+      }
+      const tab = window.open('', '_blank');
+      if (tab) {
+        this.openIn(tab, url);
+        this.busy = false;
+        return;
+      }
+    }
+    if (this.matches(':focus-within')) this.updateComplete.then(() => this.focus());
+    this.pendingUrl = url;
+    this.busy = false;
+  }
+
+  /**
+   * Sends a window this page opened to the checkout page, which gets no handle on this page. In that order: a
+   * sandboxed frame may navigate a window only while it is that window's opener.
+   */
+  private openIn(tab: Window, url: string): void {
+    tab.location = url;
+    tab.opener = null;
+  }
+
+  private followPendingUrl(event: Event): void {
+    event.preventDefault();
+    this.leaveFor(this.pendingUrl);
+  }
+
+  protected override updated(changed: PropertyValues): void {
+    super.updated(changed);
+    this.toggleAttribute('loading', this.busy);
   }
 
   protected override render() {
-    return html`
-      <button
-        part="button"
-        type="button"
-        ?disabled=${this.disabled}
-        aria-busy=${this.loading ? 'true' : nothing}
-        aria-describedby="error"
-        @click=${this.checkout}
-      >
-        ${this.loading ? html`<span part="spinner" aria-hidden="true"></span>` : nothing}
-        <slot @slotchange=${() => this.requestUpdate()}></slot>${this.hasLabel() ? nothing : messagesFor(this).label}
-      </button>
-      <div id="error" part="error" role="alert">${this.errorText || nothing}</div>
-    `;
+    const messages = messagesFor(this);
+    return html`${
+      this.pendingUrl
+        ? html`<a part="button link" href=${this.pendingUrl} target="_top" @click=${this.followPendingUrl}>${messages.link}</a>`
+        : html`<button part="button" type="button" aria-describedby="error" ?disabled=${this.disabled}
+            aria-label=${this.ariaLabel || nothing} aria-busy=${this.busy ? 'true' : nothing} @click=${this.checkout}>
+            ${this.busy ? html`<span part="spinner" aria-hidden="true"></span>` : nothing}
+            <slot @slotchange=${() => this.requestUpdate()}></slot>${this.hasLabel() ? nothing : messages.label}
+          </button>`
+    }<div id="error" part="error" role="alert">${this.errorText || nothing}</div>`;
   }
 
   /** Whether the page slotted a label; `<checkout-item>` children and whitespace are not one. */

@@ -29,7 +29,8 @@ export interface CheckoutButtonProps extends CommonProps {
   'cancel-url'?: string;
   cancelUrl?: string;
   endpoint?: string;
-  target?: '_self' | '_blank';
+  target?: '_top' | '_self' | '_blank';
+  'aria-label'?: string;
   timeout?: number | string;
   disabled?: boolean;
   /** Runtimes that set properties on custom elements (React 19, Preact) pass the cart as is. */

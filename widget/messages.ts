@@ -1,20 +1,19 @@
+import { QUANTITY_MAX } from '../contract/checkout.js';
+import type { Problem } from '../contract/problems.js';
 import type { CheckoutErrorCode } from './api-client.js';
 
-/**
- * Shopper-facing text. Codes map to a handful of message kinds so each language writes every
- * sentence once: the bundle budget is 10 KB gzip, Lit included.
- */
+/** What the shopper is told: failures that mean the same to a shopper share a sentence, written once per language. */
 type MessageKind =
   | 'unavailable'
-  | 'busy'
   | 'offline'
-  | 'slow'
   | 'gone'
-  | 'mixed'
+  | 'quantity'
+  | 'no_product'
+  | 'currency'
+  | 'amount'
   | 'setup'
-  | 'declined'
+  | 'refused'
   | 'session'
-  | 'account'
   | 'no_method'
   | 'done'
   | 'generic';
@@ -22,81 +21,129 @@ type MessageKind =
 export interface Messages extends Record<MessageKind, string> {
   /** The button's label when the page slots none. */
   label: string;
+  /** The link that takes the button's place when the frame may not open the checkout page itself. */
+  link: string;
 }
 
-const kindOf: Record<string, MessageKind> = {
-  upstream_unavailable: 'unavailable',
-  upstream_timeout: 'unavailable',
-  upstream_rate_limited: 'unavailable',
-  upstream_bad_response: 'unavailable',
-  provider_unavailable: 'unavailable',
-  internal_error: 'unavailable',
-  rate_limited: 'busy',
-  network_error: 'offline',
-  timeout: 'slow',
-  unknown_product: 'gone',
-  mixed_currencies: 'mixed',
-  validation_error: 'setup',
-  amount_not_allowed: 'setup',
-  amount_out_of_range: 'setup',
-  request_not_supported: 'setup',
-  return_url_not_allowed: 'setup',
-  currency_not_supported: 'setup',
-  amount_not_supported: 'setup',
-  origin_not_allowed: 'setup',
-  upstream_auth_failed: 'setup',
-  provider_misconfigured: 'setup',
-  unsafe_url: 'setup',
-  bad_response: 'setup',
-  not_found: 'setup',
-  upstream_rejected: 'declined',
-  provider_rejected: 'declined',
-  invalid_customer_token: 'session',
-  customer_not_found: 'account',
-  no_payment_provider: 'no_method',
-  provider_not_supported: 'no_method',
-  nothing_to_set_up: 'done',
-} satisfies Partial<Record<CheckoutErrorCode, MessageKind>>;
+/**
+ * The shopper's sentence and, for a failure that is the merchant's to fix, what fixes it: a button attribute (lower
+ * case), a proxy setting (upper case) or where to look.
+ */
+type Failure = readonly [kind: MessageKind, fix?: string];
+
+const LOG = 'the proxy log';
+const LAGO = 'Lago';
+const ENDPOINT = 'endpoint';
+
+/** Every code the widget can report: a code added to the contract does not compile until it is here. */
+const failures: Record<CheckoutErrorCode, Failure> = {
+  network_error: ['offline'],
+  timeout: ['unavailable'],
+  upstream_unavailable: ['unavailable'],
+  upstream_timeout: ['unavailable'],
+  upstream_rate_limited: ['unavailable'],
+  upstream_bad_response: ['unavailable'],
+  internal_error: ['unavailable', LOG],
+  rate_limited: ['unavailable'],
+  bad_request: ['generic'],
+  unknown_product: ['gone', 'product, CATALOG_FILE'],
+  mixed_currencies: ['setup', 'product'],
+  amount_not_allowed: ['amount', 'AMOUNT_MAX'],
+  amount_out_of_range: ['amount', 'amount, AMOUNT_MIN, AMOUNT_MAX'],
+  // Read by field, below.
+  validation_error: ['setup'],
+  origin_not_allowed: ['setup', 'ALLOWED_ORIGINS'],
+  provider_unavailable: ['setup', 'provider, *_API_KEY'],
+  request_not_supported: ['setup', 'provider'],
+  return_url_not_allowed: ['setup', 'success-url, cancel-url, ALLOWED_ORIGINS'],
+  currency_not_supported: ['currency', 'the catalog, provider'],
+  amount_not_supported: ['amount', 'the catalog, provider'],
+  upstream_auth_failed: ['setup', '*_API_KEY, *_API_URL'],
+  unsafe_url: ['setup', '*_API_URL'],
+  bad_response: ['setup', ENDPOINT],
+  not_found: ['setup', ENDPOINT],
+  method_not_allowed: ['setup', ENDPOINT],
+  malformed_json: ['setup', ENDPOINT],
+  unsupported_media_type: ['setup', ENDPOINT],
+  payload_too_large: ['setup', 'the cart'],
+  provider_misconfigured: ['setup', LAGO],
+  upstream_rejected: ['refused', LOG],
+  provider_rejected: ['refused', LOG],
+  invalid_customer_token: ['session', 'customer-token, CUSTOMER_TOKEN_SECRET'],
+  customer_not_found: ['no_method', 'customer-token'],
+  no_payment_provider: ['no_method', LAGO],
+  provider_not_supported: ['no_method', LAGO],
+  nothing_to_set_up: ['done'],
+};
+
+const NO_CART: Failure = ['no_product', 'product, <checkout-item>, amount'];
+
+/** A `validation_error` is told by the field it names first: the attribute the button got wrong. */
+const validationFailures: Record<string, Failure> = {
+  quantity: ['quantity', 'quantity'],
+  currency: ['currency', 'currency'],
+  amount: ['amount', 'amount'],
+  '(body)': NO_CART,
+  items: NO_CART,
+  product: NO_CART,
+};
 
 const en: Messages = {
   label: 'Buy now',
-  unavailable: 'Payment is temporarily unavailable. Please try again in a few minutes.',
-  busy: 'Too many attempts. Please wait a minute and try again.',
-  offline: 'We could not reach the payment service. Check your connection and try again.',
-  slow: 'The payment service is taking too long. Please try again.',
+  link: 'Continue to payment',
+  unavailable: 'Payment is unavailable right now. Please try again soon.',
+  offline: 'Could not reach the payment service. Check your connection.',
   gone: 'This product is no longer available.',
-  mixed: 'These items cannot be paid together. Please buy them separately.',
-  setup: 'Payment is not set up correctly on this store. Please contact the store.',
-  declined: 'The payment provider declined this purchase. Please contact the store.',
-  session: 'Your session has expired. Reload the page and try again.',
-  account: 'We could not find your account. Please contact the store.',
-  no_method: 'Payment methods cannot be added to your account yet. Please contact the store.',
+  quantity: `You can buy 1 to ${QUANTITY_MAX} of this product.`,
+  no_product: 'This button has no product. Please contact the store.',
+  currency: 'This currency is not accepted. Please contact the store.',
+  amount: 'This amount cannot be paid here. Please contact the store.',
+  setup: 'Payment is not set up on this store. Please contact the store.',
+  refused: 'The payment could not start. Nothing was charged.',
+  session: 'Your session expired. Reload the page and try again.',
+  no_method: 'Your account cannot add a payment method yet.',
   done: 'Your payment method is already set up.',
   generic: 'Something went wrong. Please try again.',
 };
 
-const ptBR: Messages = {
+const pt: Messages = {
   label: 'Comprar agora',
-  unavailable: 'O pagamento está indisponível no momento. Tente de novo em alguns minutos.',
-  busy: 'Muitas tentativas. Aguarde um minuto e tente de novo.',
-  offline: 'Não foi possível falar com o serviço de pagamento. Verifique sua conexão e tente de novo.',
-  slow: 'O serviço de pagamento está demorando demais. Tente de novo.',
+  link: 'Continuar para o pagamento',
+  unavailable: 'O pagamento está indisponível agora. Tente de novo em breve.',
+  offline: 'Sem conexão com o serviço de pagamento. Verifique sua internet.',
   gone: 'Este produto não está mais disponível.',
-  mixed: 'Estes itens não podem ser pagos juntos. Compre-os separadamente.',
-  setup: 'O pagamento não está configurado corretamente nesta loja. Fale com a loja.',
-  declined: 'O provedor de pagamento recusou esta compra. Fale com a loja.',
+  quantity: `Você pode comprar de 1 a ${QUANTITY_MAX} deste produto.`,
+  no_product: 'Este botão não tem produto. Fale com a loja.',
+  currency: 'Esta moeda não é aceita. Fale com a loja.',
+  amount: 'Este valor não pode ser pago aqui. Fale com a loja.',
+  setup: 'O pagamento não está configurado nesta loja. Fale com a loja.',
+  refused: 'O pagamento não pôde ser iniciado. Nada foi cobrado.',
   session: 'Sua sessão expirou. Recarregue a página e tente de novo.',
-  account: 'Não encontramos sua conta. Fale com a loja.',
-  no_method: 'Ainda não é possível adicionar formas de pagamento à sua conta. Fale com a loja.',
+  no_method: 'Sua conta ainda não pode adicionar uma forma de pagamento.',
   done: 'Sua forma de pagamento já está configurada.',
   generic: 'Algo deu errado. Tente de novo.',
 };
 
+const es: Messages = {
+  label: 'Comprar ahora',
+  link: 'Continuar al pago',
+  unavailable: 'El pago no está disponible ahora. Inténtalo de nuevo pronto.',
+  offline: 'Sin conexión con el servicio de pago. Revisa tu internet.',
+  gone: 'Este producto ya no está disponible.',
+  quantity: `Puedes comprar de 1 a ${QUANTITY_MAX} de este producto.`,
+  no_product: 'Este botón no tiene producto. Contacta a la tienda.',
+  currency: 'Esta moneda no se acepta. Contacta a la tienda.',
+  amount: 'Este monto no se puede pagar aquí. Contacta a la tienda.',
+  setup: 'El pago no está configurado en esta tienda. Contacta a la tienda.',
+  refused: 'No se pudo iniciar el pago. No se cobró nada.',
+  session: 'Tu sesión expiró. Recarga la página e inténtalo de nuevo.',
+  no_method: 'Tu cuenta aún no puede agregar un método de pago.',
+  done: 'Tu método de pago ya está configurado.',
+  generic: 'Algo salió mal. Inténtalo de nuevo.',
+};
+
 /** Messages by primary language subtag, so `pt`, `pt-BR` and `pt-PT` all read Portuguese. */
-const byLanguage = new Map([
-  ['en', en],
-  ['pt', ptBR],
-]);
+const byLanguage = new Map(Object.entries({ en, pt, es }));
 
 /** The messages for the nearest `lang` around `element`, English when none is known. */
 export const messagesFor = (element: Element): Messages => {
@@ -104,6 +151,27 @@ export const messagesFor = (element: Element): Messages => {
   return byLanguage.get(lang.split('-')[0]!.toLowerCase()) ?? en;
 };
 
-/** The shopper-facing sentence for a failure `code`, with a generic fallback for codes added later. */
-export const errorMessage = (messages: Messages, code: string): string =>
-  messages[Object.hasOwn(kindOf, code) ? kindOf[code]! : 'generic'];
+const warned = new Set<string>();
+
+/**
+ * The shopper's sentence for a failure (a generic one for codes a newer proxy may add). When the failure is the
+ * merchant's to fix, also tells the merchant's developer in the console what fixes it, once per cause per page:
+ * the shopper's message stays short, and a page with many buttons does not repeat itself.
+ */
+export function explainFailure(element: Element, code: string, problem?: Problem): string {
+  // The last segment of the first field named: `items[0].quantity` → `quantity`.
+  const field = problem?.errors?.[0]?.field.split('.').pop() ?? '';
+  const [kind, fix] =
+    code === 'validation_error'
+      ? Object.hasOwn(validationFailures, field)
+        ? validationFailures[field]!
+        : (['setup', field] as const)
+      : Object.hasOwn(failures, code)
+        ? failures[code as CheckoutErrorCode]
+        : (['generic'] as const);
+  if (fix && !warned.has(code + field)) {
+    warned.add(code + field);
+    console.warn(`<checkout-button> ${code}: check ${fix}. ${problem?.detail ?? ''}`);
+  }
+  return messagesFor(element)[kind];
+}

@@ -3,10 +3,12 @@ import { css } from 'lit';
 /**
  * `<checkout-button>`'s shadow styles. The public surface is the `--checkout-button-*` properties
  * (each with a fallback) and the parts; `--_background` is private so hover can derive from it.
+ * The message lies over what follows rather than in the flow, so showing or clearing it never moves the page.
  */
 export const checkoutButtonStyles = css`
   :host {
     display: inline-block;
+    position: relative;
     --_background: var(--checkout-button-background, #1f2937);
   }
 
@@ -14,7 +16,7 @@ export const checkoutButtonStyles = css`
     display: none;
   }
 
-  button {
+  [part~='button'] {
     display: inline-flex;
     align-items: center;
     justify-content: center;
@@ -31,15 +33,16 @@ export const checkoutButtonStyles = css`
     font-size: var(--checkout-button-font-size, 1em);
     font-weight: var(--checkout-button-font-weight, 600);
     line-height: 1.25;
+    text-decoration: none;
     cursor: pointer;
     transition: background-color 0.15s;
   }
 
-  button:hover {
+  [part~='button']:hover {
     background: var(--checkout-button-hover-background, color-mix(in srgb, var(--_background), currentColor 15%));
   }
 
-  button:focus-visible {
+  [part~='button']:focus-visible {
     outline: var(--checkout-button-focus-ring, 2px solid #2563eb);
     outline-offset: 2px;
   }
@@ -71,16 +74,28 @@ export const checkoutButtonStyles = css`
   }
 
   [part='error'] {
+    position: absolute;
+    inset-block-start: 100%;
+    inset-inline-start: 0;
+    z-index: 1;
+    box-sizing: border-box;
+    min-inline-size: 100%;
+    inline-size: max-content;
+    max-inline-size: max(100%, 20em);
     color: var(--checkout-button-error-color, #b91c1c);
     font-size: 0.875em;
   }
 
   [part='error']:not(:empty) {
-    margin-block-start: 0.5em;
+    margin-block-start: 0.25rem;
+    padding: 0.375em 0.625em;
+    border: 1px solid;
+    border-radius: var(--checkout-button-radius, 0.375em);
+    background: var(--checkout-button-error-background, #fef2f2);
   }
 
   @media (prefers-reduced-motion: reduce) {
-    button {
+    [part~='button'] {
       transition: none;
     }
 
@@ -90,11 +105,11 @@ export const checkoutButtonStyles = css`
   }
 
   @media (forced-colors: active) {
-    button {
+    [part~='button'] {
       border-color: ButtonText;
     }
 
-    button:focus-visible {
+    [part~='button']:focus-visible {
       outline-color: Highlight;
     }
 

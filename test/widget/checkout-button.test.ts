@@ -1,7 +1,7 @@
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import { CheckoutButton, CheckoutItem } from '../../widget/index.js';
-import { buttonFor, fakeProxy, innerButton, part, recordRedirects } from './helpers.js';
+import { buttonFor, fakeProxy, innerButton, part } from './helpers.js';
 
 describe('<checkout-button>', () => {
   it('when the script is loaded, defines both elements', () => {
@@ -18,7 +18,7 @@ describe('<checkout-button>', () => {
   it('when created bare, has its documented defaults', async () => {
     const el = await fixture<CheckoutButton>(html`<checkout-button></checkout-button>`);
     expect(el.quantity).to.equal(1);
-    expect(el.target).to.equal('_self');
+    expect(el.target).to.equal('_top');
     expect(el.timeout).to.equal(20_000);
     expect(el.disabled).to.equal(false);
     expect(el.loading).to.equal(false);
@@ -43,18 +43,97 @@ describe('<checkout-button>', () => {
     expect(el.timeout).to.equal(500);
   });
 
-  it('when disabled or loading changes, reflects it as an attribute', async () => {
+  it('when disabled changes, reflects it as an attribute', async () => {
     const el = await fixture<CheckoutButton>(html`<checkout-button></checkout-button>`);
     el.disabled = true;
-    el.loading = true;
     await el.updateComplete;
     expect(el).to.have.attribute('disabled');
-    expect(el).to.have.attribute('loading');
     el.disabled = false;
-    el.loading = false;
     await el.updateComplete;
     expect(el).not.to.have.attribute('disabled');
+  });
+
+  it('when markup says loading, ignores it: the attribute goes, the button is idle and a click checks out', async () => {
+    const proxy = fakeProxy();
+    const el = await fixture<CheckoutButton>(
+      html`<checkout-button loading product="SKU-OK" endpoint=${proxy.endpoint}></checkout-button>`,
+    );
+    expect(el.loading).to.equal(false);
     expect(el).not.to.have.attribute('loading');
+    expect(innerButton(el)).not.to.have.attribute('aria-busy');
+    innerButton(el).click();
+    expect(await proxy.visits(1)).to.deep.equal([{ dest: 'document' }]);
+  });
+
+  it('when a script assigns loading, throws: the element alone reports it', async () => {
+    const el = await fixture<CheckoutButton>(html`<checkout-button></checkout-button>`);
+    expect(() => Object.assign(el, { loading: true })).to.throw(TypeError);
+    expect(el.loading).to.equal(false);
+  });
+
+  it('when the host has an aria-label, names the inner button with it, and follows changes', async () => {
+    const el = await fixture<CheckoutButton>(
+      html`<checkout-button aria-label="Buy the black T-shirt, size M">Buy</checkout-button>`,
+    );
+    expect(innerButton(el).getAttribute('aria-label')).to.equal('Buy the black T-shirt, size M');
+    await expect(el).to.be.accessible();
+    el.ariaLabel = 'Buy the white T-shirt';
+    await el.updateComplete;
+    expect(el.getAttribute('aria-label')).to.equal('Buy the white T-shirt');
+    expect(innerButton(el).getAttribute('aria-label')).to.equal('Buy the white T-shirt');
+    el.removeAttribute('aria-label');
+    await el.updateComplete;
+    expect(innerButton(el)).not.to.have.attribute('aria-label');
+  });
+
+  it('in custom-elements.json, offers click() and checkout() as its only methods and loading as read-only', async () => {
+    const response = await fetch('/custom-elements.json');
+    expect(response.ok, 'npm run build:widget writes custom-elements.json').to.equal(true);
+    interface Member {
+      kind: string;
+      name: string;
+      privacy?: string;
+      readonly?: boolean;
+    }
+    interface Declaration {
+      tagName?: string;
+      members: Member[];
+      attributes: { name: string }[];
+    }
+    const { modules } = (await response.json()) as { modules: { declarations?: Declaration[] }[] };
+    const button = modules
+      .flatMap(({ declarations = [] }) => declarations)
+      .find((d) => d.tagName === 'checkout-button')!;
+    const api = button.members.filter(({ privacy }) => privacy === undefined || privacy === 'public');
+    expect(api.filter(({ kind }) => kind === 'method').map(({ name }) => name)).to.deep.equal(['click', 'checkout']);
+    expect(api.find(({ name }) => name === 'loading')).to.deep.include({ kind: 'field', readonly: true });
+    expect(button.attributes.map(({ name }) => name)).not.to.include('loading');
+  });
+
+  it('when host.click() is called, does what a click does: one click event, one checkout', async () => {
+    const proxy = fakeProxy();
+    const el = await buttonFor('SKU-OK', proxy.endpoint);
+    let clicks = 0;
+    el.addEventListener('click', () => clicks++);
+    const start = oneEvent(el, 'checkout-start');
+    el.click();
+    await start;
+    expect(await proxy.visits(1)).to.deep.equal([{ dest: 'document' }]);
+    expect(clicks).to.equal(1);
+    expect(await proxy.requests()).to.have.length(1);
+  });
+
+  it('when disabled, host.click() sends nothing', async () => {
+    const proxy = fakeProxy();
+    const el = await fixture<CheckoutButton>(
+      html`<checkout-button disabled product="SKU-OK" endpoint=${proxy.endpoint}></checkout-button>`,
+    );
+    const fired: string[] = [];
+    el.addEventListener('checkout-start', () => fired.push('checkout-start'));
+    el.click();
+    await el.checkout();
+    expect(fired).to.deep.equal([]);
+    expect(await proxy.requests()).to.deep.equal([]);
   });
 
   it('renders a native button part with the slotted label, and delegates focus to it', async () => {
@@ -107,12 +186,11 @@ describe('<checkout-button>', () => {
     it(`when focused and ${name} is pressed, starts a checkout`, async () => {
       const proxy = fakeProxy();
       const el = await buttonFor('SKU-OK', proxy.endpoint);
-      const redirects = recordRedirects(el);
       el.focus();
       const success = oneEvent(el, 'checkout-success');
       await sendKeys({ press: key });
-      expect((await success).detail.url).to.equal('https://pay.example/c/1');
-      expect(redirects).to.deep.equal(['https://pay.example/c/1']);
+      expect((await success).detail.url).to.equal(proxy.payUrl);
+      expect(await proxy.visits(1)).to.deep.equal([{ dest: 'document' }]);
     });
   }
 

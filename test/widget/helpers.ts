@@ -3,41 +3,59 @@ import type { CheckoutRequest } from '../../contract/checkout.js';
 import type { CheckoutButton } from '../../widget/index.js';
 
 export interface ReceivedRequest {
-  headers: { 'content-type': string; cookie: string };
+  headers: { 'content-type': string; cookie: string; 'idempotency-key': string };
   body: CheckoutRequest;
+}
+
+/** A request for the fake proxy's checkout page: `dest` is the browser's Sec-Fetch-Dest (`document` or `iframe`). */
+export interface Visit {
+  dest: string;
 }
 
 export interface FakeProxySession {
   /** The `endpoint` to give the button. */
   endpoint: string;
+  /** The checkout page this session's fake proxy answers with (on this page's host). */
+  payUrl: string;
   /** What this session's fake proxy received, in order. */
   received(): Promise<ReceivedRequest[]>;
   /** The bodies this session's fake proxy received, in order. */
   requests(): Promise<CheckoutRequest[]>;
+  /** The visits to this session's checkout page once there are `count` of them (what there are after 10 s). */
+  visits(count?: number): Promise<Visit[]>;
 }
 
-/** A session of the fake proxy that web-test-runner.config.js serves. */
-export const fakeProxy = (): FakeProxySession => {
-  const endpoint = `/fake/${crypto.randomUUID()}`;
+/** A session of the fake proxy that web-test-runner.config.js serves; `origin` puts it on another loopback name. */
+export const fakeProxy = (origin = ''): FakeProxySession => {
+  const endpoint = `${origin}/fake/${crypto.randomUUID()}`;
   const received = async () => (await fetch(`${endpoint}/requests`)).json() as Promise<ReceivedRequest[]>;
-  return { endpoint, received, requests: async () => (await received()).map(({ body }) => body) };
+  return {
+    endpoint,
+    payUrl: new URL(`${endpoint}/pay`, location.href).href,
+    received,
+    requests: async () => (await received()).map(({ body }) => body),
+    visits: async (count = 0) => (await fetch(`${endpoint}/visits?count=${count}`)).json() as Promise<Visit[]>,
+  };
+};
+
+/**
+ * This test page's origin under the test server's other loopback name: a cross-origin page on the same server.
+ * A hostname, not an IP, and an IP, not a hostname, are different sites too.
+ */
+export const otherOrigin = (): string => {
+  const url = new URL(location.href);
+  url.hostname = url.hostname === 'localhost' ? '127.0.0.1' : 'localhost';
+  return url.origin;
 };
 
 /** A button for one product, posting to `endpoint` (a fresh fake proxy session by default). */
 export const buttonFor = (product: string, endpoint = fakeProxy().endpoint) =>
   fixture<CheckoutButton>(html`<checkout-button product=${product} endpoint=${endpoint}></checkout-button>`);
 
-export const part = (element: CheckoutButton, name: 'button' | 'spinner' | 'error'): HTMLElement | null =>
-  element.shadowRoot!.querySelector<HTMLElement>(`[part="${name}"]`);
+export const part = (element: CheckoutButton, name: 'button' | 'spinner' | 'error' | 'link'): HTMLElement | null =>
+  element.shadowRoot!.querySelector<HTMLElement>(`[part~="${name}"]`);
 
-export const innerButton = (element: CheckoutButton): HTMLButtonElement => part(element, 'button') as HTMLButtonElement;
-
-/** Replaces the same-tab redirect, so a test sees where the shopper would go and stays on its page. */
-export const recordRedirects = (element: CheckoutButton): string[] => {
-  const urls: string[] = [];
-  element.redirect = (url) => urls.push(url);
-  return urls;
-};
+export const innerButton = (element: CheckoutButton): HTMLButtonElement => element.shadowRoot!.querySelector('button')!;
 
 /** The engine running this file, for the rare test that one engine or its driver cannot do. */
 export const engine: 'chromium' | 'firefox' | 'webkit' = navigator.userAgent.includes('Firefox/')

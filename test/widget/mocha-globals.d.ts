@@ -3,6 +3,6 @@
  * so the typecheck does not need @types/mocha.
  */
 declare function describe(title: string, suite: () => void): void;
-declare function it(title: string, test: (this: { skip(): never }) => unknown): void;
+declare function it(title: string, test: (this: { skip(): never; timeout(ms: number): void }) => unknown): void;
 declare function afterEach(hook: () => unknown): void;
 declare function beforeEach(hook: () => unknown): void;

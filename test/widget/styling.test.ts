@@ -2,7 +2,7 @@ import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import { emulateMedia } from '@web/test-runner-commands';
 import '../../widget/index.js';
 import type { CheckoutButton } from '../../widget/index.js';
-import { engine, fakeProxy, innerButton, part } from './helpers.js';
+import { buttonFor, engine, fakeProxy, innerButton, part } from './helpers.js';
 
 const style = (element: Element) => getComputedStyle(element);
 
@@ -42,12 +42,44 @@ describe('<checkout-button> styling and embedding', () => {
 
   it('when the shopper prefers reduced motion, the spinner does not spin', async function () {
     if (!emulatesMedia) this.skip();
-    const el = await fixture<CheckoutButton>(html`<checkout-button></checkout-button>`);
-    el.loading = true;
+    const el = await buttonFor('SKU-SLOW');
+    el.addEventListener('checkout-success', (event) => event.preventDefault());
+    const settled = oneEvent(el, 'checkout-success');
+    innerButton(el).click();
     await el.updateComplete;
     expect(style(part(el, 'spinner')!).animationName).to.equal('spin');
     await emulateMedia({ reducedMotion: 'reduce' });
     expect(style(part(el, 'spinner')!).animationName).to.equal('none');
+    await settled;
+  });
+
+  it('when a message shows and clears in a flex row, neither the button nor its neighbours move or resize', async () => {
+    const row = await fixture<HTMLElement>(html`
+      <div style="display: flex; align-items: center; gap: 8px; inline-size: 640px">
+        <checkout-button product="SKU-UNKNOWN" endpoint=${fakeProxy().endpoint}>Buy</checkout-button>
+        <span>R$ 79,90</span>
+      </div>
+      <p>What follows the row</p>
+    `);
+    const el = row.querySelector('checkout-button')!;
+    const boxes = () =>
+      [el, row.querySelector('span')!, row.nextElementSibling!].map((node) => node.getBoundingClientRect().toJSON());
+    const before = boxes();
+    const error = oneEvent(el, 'checkout-error');
+    innerButton(el).click();
+    await error;
+    await el.updateComplete;
+    expect(part(el, 'error')!.textContent).to.equal('This product is no longer available.');
+    expect(part(el, 'error')!.getBoundingClientRect().width, 'the message is wider than the button').to.be.above(
+      before[0].width,
+    );
+    expect(boxes()).to.deep.equal(before);
+    el.product = 'SKU-OK';
+    el.addEventListener('checkout-success', (event) => event.preventDefault());
+    await el.checkout();
+    await el.updateComplete;
+    expect(part(el, 'error')!.textContent).to.equal('');
+    expect(boxes()).to.deep.equal(before);
   });
 
   it('when the page enforces a strict CSP and Trusted Types, renders styled and reports errors', async () => {
