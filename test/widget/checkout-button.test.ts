@@ -3,6 +3,9 @@ import { sendKeys } from '@web/test-runner-commands';
 import { CheckoutButton, CheckoutItem } from '../../widget/index.js';
 import { buttonFor, fakeProxy, innerButton, part } from './helpers.js';
 
+/** The first axe-core audit in a page loads axe itself, which takes more than Mocha's 2 s on a busy machine. */
+const AXE_TIMEOUT_MS = 10_000;
+
 describe('<checkout-button>', () => {
   it('when the script is loaded, defines both elements', () => {
     expect(customElements.get('checkout-button')).to.equal(CheckoutButton);
@@ -71,7 +74,8 @@ describe('<checkout-button>', () => {
     expect(el.loading).to.equal(false);
   });
 
-  it('when the host has an aria-label, names the inner button with it, and follows changes', async () => {
+  it('when the host has an aria-label, names the inner button with it, and follows changes', async function () {
+    this.timeout(AXE_TIMEOUT_MS);
     const el = await fixture<CheckoutButton>(
       html`<checkout-button aria-label="Buy the black T-shirt, size M">Buy</checkout-button>`,
     );
@@ -194,7 +198,8 @@ describe('<checkout-button>', () => {
     });
   }
 
-  it('passes an axe audit when idle, loading and showing an error', async () => {
+  it('passes an axe audit when idle, loading and showing an error', async function () {
+    this.timeout(AXE_TIMEOUT_MS);
     const proxy = fakeProxy();
     const el = await buttonFor('SKU-SLOW', proxy.endpoint);
     await expect(el).to.be.accessible();
