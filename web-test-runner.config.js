@@ -74,8 +74,13 @@ const answers = {
   'SKU-GATEWAY-ONCE': ({ attempt, payUrl }) => (attempt === 1 ? answers['SKU-GATEWAY']() : created(payUrl)),
   'SKU-UNAVAILABLE-ONCE': ({ attempt, payUrl }) =>
     attempt === 1 ? problem(502, 'upstream_unavailable', 'The provider failed.') : created(payUrl),
-  'SKU-BAD-KEY': () => problem(502, 'upstream_auth_failed', 'The provider refused the proxy credentials.'),
-  'SKU-PROVIDER-422': () => problem(502, 'upstream_rejected', 'The provider refused the request.'),
+  'SKU-BAD-KEY': () =>
+    problem(
+      502,
+      'upstream_auth_failed',
+      "Pagou refused the proxy's credentials (HTTP 401); the operator should check PAGOU_API_KEY and PAGOU_API_URL.",
+    ),
+  'SKU-PROVIDER-422': () => problem(502, 'upstream_rejected', 'Pagou refused the checkout link (HTTP 422).'),
   'SKU-ORIGIN-REFUSED': ({ origin }) =>
     problem(
       403,

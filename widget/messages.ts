@@ -15,8 +15,7 @@ type MessageKind =
   | 'refused'
   | 'session'
   | 'no_method'
-  | 'done'
-  | 'generic';
+  | 'done';
 
 export interface Messages extends Record<MessageKind, string> {
   /** The button's label when the page slots none. */
@@ -27,12 +26,10 @@ export interface Messages extends Record<MessageKind, string> {
 
 /**
  * The shopper's sentence and, for a failure that is the merchant's to fix, what fixes it: a button attribute (lower
- * case), a proxy setting (upper case) or where to look.
+ * case) or a proxy setting (upper case). An empty fix: the proxy's problem `detail` already names it.
  */
 type Failure = readonly [kind: MessageKind, fix?: string];
 
-const LOG = 'the proxy log';
-const LAGO = 'Lago';
 const ENDPOINT = 'endpoint';
 
 /** Every code the widget can report: a code added to the contract does not compile until it is here. */
@@ -43,36 +40,36 @@ const failures: Record<CheckoutErrorCode, Failure> = {
   upstream_timeout: ['unavailable'],
   upstream_rate_limited: ['unavailable'],
   upstream_bad_response: ['unavailable'],
-  internal_error: ['unavailable', LOG],
+  internal_error: ['unavailable', ''],
   rate_limited: ['unavailable'],
-  bad_request: ['generic'],
+  bad_request: ['unavailable'],
   unknown_product: ['gone', 'product, CATALOG_FILE'],
-  mixed_currencies: ['setup', 'product'],
+  mixed_currencies: ['setup', ''],
   amount_not_allowed: ['amount', 'AMOUNT_MAX'],
   amount_out_of_range: ['amount', 'amount, AMOUNT_MIN, AMOUNT_MAX'],
   // Read by field, below.
   validation_error: ['setup'],
-  origin_not_allowed: ['setup', 'ALLOWED_ORIGINS'],
-  provider_unavailable: ['setup', 'provider, *_API_KEY'],
+  origin_not_allowed: ['setup', ''],
+  provider_unavailable: ['setup', 'provider'],
   request_not_supported: ['setup', 'provider'],
-  return_url_not_allowed: ['setup', 'success-url, cancel-url, ALLOWED_ORIGINS'],
-  currency_not_supported: ['currency', 'the catalog, provider'],
-  amount_not_supported: ['amount', 'the catalog, provider'],
-  upstream_auth_failed: ['setup', '*_API_KEY, *_API_URL'],
+  return_url_not_allowed: ['setup', 'success-url, cancel-url'],
+  currency_not_supported: ['currency', ''],
+  amount_not_supported: ['amount', ''],
+  upstream_auth_failed: ['setup', ''],
   unsafe_url: ['setup', '*_API_URL'],
   bad_response: ['setup', ENDPOINT],
   not_found: ['setup', ENDPOINT],
   method_not_allowed: ['setup', ENDPOINT],
   malformed_json: ['setup', ENDPOINT],
   unsupported_media_type: ['setup', ENDPOINT],
-  payload_too_large: ['setup', 'the cart'],
-  provider_misconfigured: ['setup', LAGO],
-  upstream_rejected: ['refused', LOG],
-  provider_rejected: ['refused', LOG],
-  invalid_customer_token: ['session', 'customer-token, CUSTOMER_TOKEN_SECRET'],
-  customer_not_found: ['no_method', 'customer-token'],
-  no_payment_provider: ['no_method', LAGO],
-  provider_not_supported: ['no_method', LAGO],
+  payload_too_large: ['setup', ''],
+  provider_misconfigured: ['setup', ''],
+  upstream_rejected: ['refused', 'the proxy log'],
+  provider_rejected: ['refused', ''],
+  invalid_customer_token: ['session', 'customer-token'],
+  customer_not_found: ['no_method', ''],
+  no_payment_provider: ['no_method', ''],
+  provider_not_supported: ['no_method', ''],
   nothing_to_set_up: ['done'],
 };
 
@@ -103,7 +100,6 @@ const en: Messages = {
   session: 'Your session expired. Reload the page and try again.',
   no_method: 'Your account cannot add a payment method yet.',
   done: 'Your payment method is already set up.',
-  generic: 'Something went wrong. Please try again.',
 };
 
 const pt: Messages = {
@@ -121,7 +117,6 @@ const pt: Messages = {
   session: 'Sua sessão expirou. Recarregue a página e tente de novo.',
   no_method: 'Sua conta ainda não pode adicionar uma forma de pagamento.',
   done: 'Sua forma de pagamento já está configurada.',
-  generic: 'Algo deu errado. Tente de novo.',
 };
 
 const es: Messages = {
@@ -139,7 +134,6 @@ const es: Messages = {
   session: 'Tu sesión expiró. Recarga la página e inténtalo de nuevo.',
   no_method: 'Tu cuenta aún no puede agregar un método de pago.',
   done: 'Tu método de pago ya está configurado.',
-  generic: 'Algo salió mal. Inténtalo de nuevo.',
 };
 
 /** Messages by primary language subtag, so `pt`, `pt-BR` and `pt-PT` all read Portuguese. */
@@ -154,7 +148,7 @@ export const messagesFor = (element: Element): Messages => {
 const warned = new Set<string>();
 
 /**
- * The shopper's sentence for a failure (a generic one for codes a newer proxy may add). When the failure is the
+ * The shopper's sentence for a failure (the "unavailable" one for codes a newer proxy may add). When the failure is the
  * merchant's to fix, also tells the merchant's developer in the console what fixes it, once per cause per page:
  * the shopper's message stays short, and a page with many buttons does not repeat itself.
  */
@@ -168,10 +162,10 @@ export function explainFailure(element: Element, code: string, problem?: Problem
         : (['setup', field] as const)
       : Object.hasOwn(failures, code)
         ? failures[code as CheckoutErrorCode]
-        : (['generic'] as const);
-  if (fix && !warned.has(code + field)) {
+        : (['unavailable'] as const);
+  if (fix !== undefined && !warned.has(code + field)) {
     warned.add(code + field);
-    console.warn(`<checkout-button> ${code}: check ${fix}. ${problem?.detail ?? ''}`);
+    console.warn(`<checkout-button> ${code}: ${fix && `check ${fix}. `}${problem?.detail ?? ''}`);
   }
   return messagesFor(element)[kind];
 }

@@ -107,7 +107,6 @@ describe('<checkout-button> request', () => {
     const el = await fixture<CheckoutButton>(
       html`<checkout-button product="SKU-OK" provider="stripe" reference="order-1042" success-url="https://shop.example/thanks" cancel-url="https://shop.example/cart" endpoint=${proxy.endpoint}></checkout-button>`,
     );
-    recordRedirects(el);
     await el.checkout();
     expect(await proxy.requests()).to.deep.equal([
       {
