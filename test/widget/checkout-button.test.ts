@@ -1,7 +1,7 @@
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import { CheckoutButton, CheckoutItem } from '../../widget/index.js';
-import { buttonFor, fakeProxy, innerButton, part } from './helpers.js';
+import { buttonFor, fakeProxy, innerButton, navigatesThisPage, part } from './helpers.js';
 
 /** The first axe-core audit in a page loads axe itself, which takes more than Mocha's 2 s on a busy machine. */
 const AXE_TIMEOUT_MS = 10_000;
@@ -56,7 +56,8 @@ describe('<checkout-button>', () => {
     expect(el).not.to.have.attribute('disabled');
   });
 
-  it('when markup says loading, ignores it: the attribute goes, the button is idle and a click checks out', async () => {
+  it('when markup says loading, ignores it: the attribute goes, the button is idle and a click checks out', async function () {
+    navigatesThisPage(this);
     const proxy = fakeProxy();
     const el = await fixture<CheckoutButton>(
       html`<checkout-button loading product="SKU-OK" endpoint=${proxy.endpoint}></checkout-button>`,
@@ -114,7 +115,8 @@ describe('<checkout-button>', () => {
     expect(button.attributes.map(({ name }) => name)).not.to.include('loading');
   });
 
-  it('when host.click() is called, does what a click does: one click event, one checkout', async () => {
+  it('when host.click() is called, does what a click does: one click event, one checkout', async function () {
+    navigatesThisPage(this);
     const proxy = fakeProxy();
     const el = await buttonFor('SKU-OK', proxy.endpoint);
     let clicks = 0;
@@ -187,7 +189,8 @@ describe('<checkout-button>', () => {
     ['Enter', 'Enter'],
     ['Space', ' '],
   ] as const) {
-    it(`when focused and ${name} is pressed, starts a checkout`, async () => {
+    it(`when focused and ${name} is pressed, starts a checkout`, async function () {
+      navigatesThisPage(this);
       const proxy = fakeProxy();
       const el = await buttonFor('SKU-OK', proxy.endpoint);
       el.focus();

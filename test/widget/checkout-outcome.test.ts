@@ -1,7 +1,7 @@
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import '../../widget/index.js';
 import type { CheckoutButton, CheckoutErrorDetail } from '../../widget/index.js';
-import { buttonFor, fakeProxy, innerButton, otherOrigin, part } from './helpers.js';
+import { buttonFor, fakeProxy, innerButton, navigatesThisPage, otherOrigin, part } from './helpers.js';
 
 /** Clicks the button and resolves with the `checkout-error` detail, once the button has re-rendered. */
 const failureOf = async (el: CheckoutButton): Promise<CheckoutErrorDetail> => {
@@ -19,7 +19,8 @@ describe('<checkout-button> outcome', () => {
     window.open = realOpen;
   });
 
-  it('when the proxy answers 201, fires checkout-success with the URL and sends this page to it', async () => {
+  it('when the proxy answers 201, fires checkout-success with the URL and sends this page to it', async function () {
+    navigatesThisPage(this);
     const proxy = fakeProxy();
     const el = await buttonFor('SKU-OK', proxy.endpoint);
     const success = oneEvent(el, 'checkout-success');
@@ -64,7 +65,8 @@ describe('<checkout-button> outcome', () => {
     expect(el.loading).to.equal(false);
   });
 
-  it('when target="_blank" and the window is blocked, sends this page instead', async () => {
+  it('when target="_blank" and the window is blocked, sends this page instead', async function () {
+    navigatesThisPage(this);
     const proxy = fakeProxy();
     const el = await buttonFor('SKU-OK', proxy.endpoint);
     el.target = '_blank';

@@ -1,7 +1,7 @@
 import { expect, oneEvent } from '@open-wc/testing';
 import '../../widget/index.js';
 import type { CheckoutButton } from '../../widget/index.js';
-import { buttonFor, fakeProxy, innerButton } from './helpers.js';
+import { buttonFor, fakeProxy, innerButton, navigatesThisPage } from './helpers.js';
 
 /** Every change of the `loading` attribute while `run` runs, as `true` (added) or `false` (removed). */
 const busyChanges = async (el: CheckoutButton, run: () => Promise<unknown>): Promise<boolean[]> => {
@@ -23,7 +23,8 @@ describe('<checkout-button> retry', () => {
     ['SKU-GATEWAY-ONCE', 'a gateway answers 502'],
     ['SKU-UNAVAILABLE-ONCE', 'the proxy answers 502 upstream_unavailable'],
   ] as const) {
-    it(`when ${failure} once, retries once with the same Idempotency-Key and reaches the checkout page`, async () => {
+    it(`when ${failure} once, retries once with the same Idempotency-Key and reaches the checkout page`, async function () {
+      navigatesThisPage(this);
       const proxy = fakeProxy();
       const el = await buttonFor(product, proxy.endpoint);
       const errors: unknown[] = [];
