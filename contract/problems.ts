@@ -5,15 +5,19 @@
 export const problemTypes = {
   bad_request: { status: 400, title: 'Bad request' },
   malformed_json: { status: 400, title: 'Malformed JSON' },
+  idempotency_key_invalid: { status: 400, title: 'Invalid Idempotency-Key' },
   invalid_customer_token: { status: 401, title: 'Invalid customer token' },
+  metrics_unauthorized: { status: 401, title: 'Metrics need the bearer token' },
   origin_not_allowed: { status: 403, title: 'Origin not allowed' },
   not_found: { status: 404, title: 'Not found' },
   customer_not_found: { status: 404, title: 'Customer not found' },
   method_not_allowed: { status: 405, title: 'Method not allowed' },
   nothing_to_set_up: { status: 409, title: 'Nothing to set up' },
+  idempotency_key_in_use: { status: 409, title: 'Idempotency-Key in use' },
   payload_too_large: { status: 413, title: 'Payload too large' },
   unsupported_media_type: { status: 415, title: 'Unsupported media type' },
   validation_error: { status: 422, title: 'Validation error' },
+  idempotency_key_reused: { status: 422, title: 'Idempotency-Key reused' },
   unknown_product: { status: 422, title: 'Unknown product' },
   mixed_currencies: { status: 422, title: 'Mixed currencies' },
   amount_not_allowed: { status: 422, title: 'Value-only links are disabled' },
@@ -34,6 +38,7 @@ export const problemTypes = {
   provider_rejected: { status: 502, title: 'Payment provider rejected the request' },
   provider_misconfigured: { status: 502, title: 'Payment provider misconfigured' },
   upstream_rate_limited: { status: 503, title: 'Provider is rate limiting' },
+  not_ready: { status: 503, title: 'Shared state unreachable' },
   upstream_timeout: { status: 504, title: 'Provider timed out' },
 } as const satisfies Record<string, { status: number; title: string }>;
 

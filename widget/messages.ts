@@ -71,6 +71,12 @@ const failures: Record<CheckoutErrorCode, Failure> = {
   no_payment_provider: ['no_method', ''],
   provider_not_supported: ['no_method', ''],
   nothing_to_set_up: ['done'],
+  idempotency_key_invalid: ['setup', ''],
+  idempotency_key_reused: ['setup', ''],
+  idempotency_key_in_use: ['unavailable'],
+  // Not answers to a checkout, but in the contract: the widget never sees them.
+  metrics_unauthorized: ['setup', ''],
+  not_ready: ['unavailable'],
 };
 
 const NO_CART: Failure = ['no_product', 'product, <checkout-item>, amount'];

@@ -5,7 +5,9 @@ import { describeCatalog } from '../config/load-catalog.js';
 import type { Config } from '../config/load-config.js';
 import { gracefulShutdown } from '../http/shutdown.js';
 import { createLogger } from '../lib/logger.js';
+import { createMetrics } from '../lib/metrics.js';
 import { createProviders } from '../providers/registry.js';
+import { memoryStores, redisStores } from '../stores/index.js';
 import { fail } from './output.js';
 
 /** In-flight requests get this long to finish after SIGTERM/SIGINT. */
@@ -15,19 +17,29 @@ const SHUTDOWN_GRACE_MS = 10_000;
 export function start(config: Config): void {
   const logger = createLogger(config.logLevel);
   const providers = createProviders(config.providers, { upstreamTimeoutMs: config.upstreamTimeoutMs });
-  const server = createServer(createApp(config, { logger, providers }));
+  const metrics = createMetrics();
+  const stores = config.redisUrl ? redisStores(config.redisUrl, { logger, metrics }) : memoryStores();
+  const server = createServer(createApp(config, { logger, providers, stores, metrics }));
   server.on('error', (error: NodeJS.ErrnoException) => {
     process.exit(fail(`Cannot start the checkout proxy: ${listenFailure(error, config)}`));
   });
   server.listen({ port: config.port, host: config.host }, () => {
     const { port } = server.address() as AddressInfo;
     const names = providers.enabled.map(({ name }) => name);
-    logger.info({ port, host: config.host, providers: names }, `checkout proxy listening on http://localhost:${port}`);
+    const shared = config.redisUrl ? 'redis' : 'memory';
+    logger.info(
+      { port, host: config.host, providers: names, shared },
+      `checkout proxy listening on http://localhost:${port}`,
+    );
     logger.info(`catalog: ${describeCatalog(config.catalogSource, config.catalog)}`);
     for (const warning of config.warnings) logger.warn(warning);
   });
   const shutdown = gracefulShutdown(server, { logger, graceMs: SHUTDOWN_GRACE_MS });
-  const stop = (signal: NodeJS.Signals) => void shutdown.stop(signal).then(() => process.exit(0));
+  const stop = (signal: NodeJS.Signals) =>
+    void shutdown
+      .stop(signal)
+      .then(() => stores.close())
+      .then(() => process.exit(0));
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
 }

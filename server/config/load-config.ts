@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { Catalog } from '../checkout/catalog.js';
 import { MIN_SECRET_BYTES } from '../checkout/customer-token.js';
 import type { ValueOnlyBounds } from '../checkout/pricing.js';
-import { integer, listenHost, onOff, origins, pageUrl, secret } from '../lib/env.js';
+import { duration, integer, listenHost, onOff, origins, pageUrl, redisUrl, secret } from '../lib/env.js';
 import { type LogLevel, logLevels } from '../lib/logger.js';
 import type { ConfiguredProvider } from '../providers/provider.js';
 import { providerModules } from '../providers/registry.js';
@@ -40,6 +40,12 @@ export interface Config {
   builder: boolean;
   /** Where shoppers land after paying or giving up, unless a button names its own pages. */
   returnUrls: { success?: string; cancel?: string };
+  /** Redis holding idempotency records and rate-limit counters for every instance; undefined keeps them in memory. */
+  redisUrl: string | undefined;
+  /** How long a successful checkout is replayed for its Idempotency-Key. */
+  idempotencyTtlMs: number;
+  /** Bearer token that unlocks `GET /metrics`; undefined serves no metrics. */
+  metricsToken: string | undefined;
 }
 
 /** The proxy's own variables; each provider module adds its slice. */
@@ -59,6 +65,9 @@ const coreVariables = {
   BUILDER: onOff.optional(),
   CHECKOUT_SUCCESS_URL: pageUrl.optional(),
   CHECKOUT_CANCEL_URL: pageUrl.optional(),
+  REDIS_URL: redisUrl.optional(),
+  IDEMPOTENCY_TTL: duration(60, 30 * 86_400).default(24 * 3600 * 1000),
+  METRICS_TOKEN: secret(16).optional(),
 };
 
 const environment = z.object(
@@ -157,5 +166,8 @@ export function loadConfig(env: Environment, readText = (path: string) => readFi
     demo,
     builder: vars.BUILDER === undefined ? demo : vars.BUILDER === 'on',
     returnUrls: { success: vars.CHECKOUT_SUCCESS_URL, cancel: vars.CHECKOUT_CANCEL_URL },
+    redisUrl: vars.REDIS_URL,
+    idempotencyTtlMs: vars.IDEMPOTENCY_TTL,
+    metricsToken: vars.METRICS_TOKEN,
   };
 }

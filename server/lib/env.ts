@@ -73,3 +73,32 @@ export const listenHost = z.string().superRefine((value, context) => {
 
 /** `on` or `off`. */
 export const onOff = z.enum(['on', 'off'], { error: 'must be on or off' });
+
+const durationUnits = { s: 1, m: 60, h: 3600, d: 86_400 } as const;
+
+/** A duration such as `24h`, `90m`, `30s` or `2d` (a bare number is seconds), from `min` to `max` seconds; in ms. */
+export const duration = (minSeconds: number, maxSeconds: number) =>
+  z
+    .string()
+    .regex(/^\d+[smhd]?$/, 'must be a duration such as 24h, 90m or 3600 (seconds)')
+    .transform((value) => {
+      const unit = value.at(-1) as string;
+      return unit in durationUnits
+        ? Number(value.slice(0, -1)) * durationUnits[unit as keyof typeof durationUnits]
+        : Number(value);
+    })
+    .pipe(
+      z
+        .int()
+        .min(minSeconds, `must be at least ${minSeconds} seconds`)
+        .max(maxSeconds, `must be at most ${maxSeconds} seconds`),
+    )
+    .transform((seconds) => seconds * 1000);
+
+/** A `redis://` or `rediss://` URL. */
+export const redisUrl = z
+  .string()
+  .refine(
+    (value) => URL.canParse(value) && ['redis:', 'rediss:'].includes(new URL(value).protocol),
+    'must be a redis:// or rediss:// URL, such as redis://redis.internal:6379',
+  );

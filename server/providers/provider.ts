@@ -9,10 +9,11 @@ export interface LinkContext {
   /** Request-scoped logger (carries the request id). */
   log: Logger;
   /**
-   * The client's `Idempotency-Key`, when it sent one: a provider with idempotent creation derives
-   * its own key from it, so a retried checkout gets the first link back instead of a second one.
+   * Set when the client sent an Idempotency-Key: a key derived from it and the request, the same on
+   * every retry of that checkout. A provider whose API takes idempotency keys (Stripe) sends it;
+   * the others ignore it.
    */
-  idempotencyKey?: string;
+  idempotencyKey?: string | undefined;
 }
 
 /** The kinds of link a provider can make. Each returns the hosted page URL or throws a ProblemError. */

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import request from 'supertest';
 import { selectingFrom } from '../../server/providers/registry.js';
-import { assertProblem, testApp } from './support.js';
+import { assertProblem, postCheckout, testApp } from './support.js';
 
 const cart = JSON.stringify({ items: [{ product: 'SKU-A' }] });
 const checkout = (app: Parameters<typeof request>[0]) =>
@@ -60,6 +60,13 @@ describe('origins', () => {
     assert.equal(response.headers['access-control-allow-origin'], 'https://shop.example');
     assert.match(response.headers['access-control-allow-methods']!, /POST/);
     assert.equal(response.headers['access-control-allow-headers'], 'content-type,idempotency-key');
+  });
+
+  it('when an allowed origin posts, lets its page read Idempotent-Replayed', async () => {
+    const { app } = testApp({ ALLOWED_ORIGINS: 'https://shop.example' });
+    const response = await postCheckout(app, { items: [{ product: 'SKU-A' }] }).set('origin', 'https://shop.example');
+    assert.equal(response.status, 201);
+    assert.equal(response.headers['access-control-expose-headers'], 'idempotent-replayed');
   });
 
   it('when another origin sends a preflight, lets it through so the POST can read its 403', async () => {

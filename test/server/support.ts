@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -14,7 +14,9 @@ import type { ProblemCode } from '../../contract/problems.js';
 import { type AppDeps, createApp } from '../../server/app.js';
 import { type Config, loadConfig } from '../../server/config/load-config.js';
 import { createLogger } from '../../server/lib/logger.js';
+import { createMetrics } from '../../server/lib/metrics.js';
 import { createProviders } from '../../server/providers/registry.js';
+import { redisStores } from '../../server/stores/index.js';
 
 export const fixtureCatalog = fileURLToPath(new URL('../fixtures/catalog.json', import.meta.url));
 
@@ -98,10 +100,98 @@ export class LogCapture {
 export function testApp(env: Record<string, string | undefined> = {}, deps: Partial<AppDeps> = {}) {
   const config = testConfig(env);
   const logs = new LogCapture();
+  const logger = createLogger(config.logLevel, logs.stream);
+  const metrics = deps.metrics ?? createMetrics();
   const providers =
     deps.providers ?? createProviders(config.providers, { upstreamTimeoutMs: config.upstreamTimeoutMs });
-  const app = createApp(config, { logger: createLogger(config.logLevel, logs.stream), ...deps, providers });
-  return { app, config, logs, providers };
+  const app = createApp(config, { logger, metrics, ...deps, providers });
+  return { app, config, logs, logger, metrics, providers };
+}
+
+/** An app whose stores live in the Redis at `redisUrl`, as one of several instances; its Redis client closes after the test. */
+export function sharedApp(
+  t: TestContext,
+  redisUrl: string,
+  env: Record<string, string | undefined> = {},
+  deps: Partial<AppDeps> = {},
+) {
+  const logs = new LogCapture();
+  const logger = createLogger('info', logs.stream);
+  const metrics = createMetrics();
+  const stores = redisStores(redisUrl, { logger, metrics });
+  t.after(() => stores.close());
+  const instance = testApp({ ...env, REDIS_URL: redisUrl }, { logger, stores, metrics, ...deps });
+  return { ...instance, logs, stores };
+}
+
+/** Resolves once `condition` holds, checking every few milliseconds; fails after `timeoutMs`. */
+export async function eventually(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 10_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) assert.fail(`gave up waiting until ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+/** A port nothing listens on right now. */
+export async function freePort(): Promise<number> {
+  const server = createServer().listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  server.close();
+  await once(server, 'close');
+  return port;
+}
+
+export interface RedisServer {
+  url: string;
+  /** Stops the server (as an outage would) and resolves once it has exited. */
+  stop(): Promise<void>;
+  /** Starts it again on the same port, empty, and resolves once it accepts connections. */
+  start(): Promise<void>;
+}
+
+/**
+ * A real `redis-server` (Debian's package; REDIS_SERVER names another binary) on a free loopback
+ * port, with no persistence, in a temporary directory; stopped after the test.
+ */
+export async function startRedis(t: TestContext): Promise<RedisServer> {
+  const dir = mkdtempSync(join(tmpdir(), 'checkout-button-redis-'));
+  const port = await freePort();
+  let child: ChildProcess | undefined;
+  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir];
+
+  const server: RedisServer = {
+    url: `redis://127.0.0.1:${port}`,
+    async start() {
+      const started = spawn(process.env.REDIS_SERVER ?? 'redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+      child = started;
+      let output = '';
+      await new Promise<void>((resolve, reject) => {
+        started.on('error', reject);
+        started.once('exit', (code) => reject(new Error(`redis-server exited (${code}):\n${output}`)));
+        started.stdout!.on('data', (chunk: Buffer) => {
+          output += chunk;
+          if (output.includes('Ready to accept connections')) resolve();
+        });
+      });
+      started.removeAllListeners('exit');
+      started.stdout!.resume();
+    },
+    async stop() {
+      const running = child;
+      child = undefined;
+      if (running === undefined || running.exitCode !== null) return;
+      running.kill('SIGKILL');
+      await once(running, 'exit');
+    },
+  };
+  t.after(async () => {
+    await server.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  await server.start();
+  return server;
 }
 
 export interface RecordedRequest {

@@ -27,6 +27,7 @@ export function originPolicy(allowedOrigins: readonly string[]): RequestHandler[
     origin: true,
     methods: ['GET', 'POST'],
     allowedHeaders: ['content-type', 'idempotency-key'],
+    exposedHeaders: ['idempotent-replayed'],
     maxAge: 600,
   });
 

@@ -1,6 +1,6 @@
 import { isIPv4 } from 'node:net';
 import type { Request, RequestHandler } from 'express';
-import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
+import { ipKeyGenerator, rateLimit, type Store } from 'express-rate-limit';
 import { ProblemError } from '../../lib/problem-error.js';
 
 /**
@@ -15,8 +15,14 @@ export function clientKey(ip: string): string {
   return isIPv4(v4) ? v4 : ipKeyGenerator(ip);
 }
 
-/** Per client IP (the real one, given a correct TRUST_PROXY hop count), per minute. */
-export function checkoutRateLimit(limitPerMinute: number): RequestHandler {
+/**
+ * Per client IP (the real one, given a correct TRUST_PROXY hop count), per minute, counted in
+ * `store` (this instance's memory, or Redis shared by every instance).
+ */
+export function checkoutRateLimit(
+  limitPerMinute: number,
+  { store, onLimited }: { store: Store; onLimited(): void },
+): RequestHandler {
   let hinted = false;
   // The library checks this once in its own key generator; a custom one must do it itself.
   const hintAtMissingTrustProxy = (req: Request) => {
@@ -31,6 +37,7 @@ export function checkoutRateLimit(limitPerMinute: number): RequestHandler {
     limit: limitPerMinute,
     standardHeaders: 'draft-8',
     legacyHeaders: false,
+    store,
     keyGenerator: (req) => {
       hintAtMissingTrustProxy(req);
       return clientKey(req.ip ?? '');
@@ -38,6 +45,7 @@ export function checkoutRateLimit(limitPerMinute: number): RequestHandler {
     // That check looks for `ipKeyGenerator` in the generator's source; clientKey calls it for IPv6.
     validate: { keyGeneratorIpFallback: false },
     handler: (_req, res, next) => {
+      onLimited();
       next(
         new ProblemError('rate_limited', 'Too many checkout attempts from this address; wait a minute and try again.', {
           headers: { 'retry-after': res.getHeader('retry-after')?.toString() ?? '60' },
