@@ -90,8 +90,8 @@ function send(res: Response, answer: StoredAnswer, replayed: boolean): void {
   res.locals.provider = answer.provider;
   res.set('cache-control', 'no-store');
   if (replayed) res.set('idempotent-replayed', 'true');
-  if (answer.location !== undefined) return res.redirect(answer.status, answer.location);
-  res.status(answer.status).json(answer.body);
+  if (answer.location === undefined) res.status(answer.status).json(answer.body);
+  else res.redirect(answer.status, answer.location);
 }
 
 /** A form sends empty inputs as ""; they mean "not given". */
