@@ -37,6 +37,9 @@ describe('loadConfig', () => {
     assert.ok(config.catalog.get('SKU-TSHIRT-BLACK-M'), 'the demo catalog is the default');
     assert.equal(config.customerTokenSecret?.byteLength, 43, 'sandbox mode makes a random token secret');
     assert.equal(config.demo, true, 'the demo storefront is on in sandbox mode');
+    assert.equal(config.redisUrl, undefined, 'state stays in memory');
+    assert.equal(config.idempotencyTtlMs, 24 * 3600 * 1000);
+    assert.equal(config.metricsToken, undefined, 'no metrics are served');
   });
 
   it('when a real provider is configured, turns the demo off unless DEMO=on', () => {
@@ -86,8 +89,14 @@ describe('loadConfig', () => {
       RATE_LIMIT_PER_MINUTE: '5',
       TRUST_PROXY: '1',
       HOST: '127.0.0.1',
+      REDIS_URL: 'redis://:pass@redis.internal:6379/2',
+      IDEMPOTENCY_TTL: '90m',
+      METRICS_TOKEN: 'metrics-token-0123456789',
     });
     assert.equal(config.port, 8080);
+    assert.equal(config.redisUrl, 'redis://:pass@redis.internal:6379/2');
+    assert.equal(config.idempotencyTtlMs, 90 * 60 * 1000);
+    assert.equal(config.metricsToken, 'metrics-token-0123456789');
     assert.equal(config.host, '127.0.0.1');
     assert.deepEqual(
       config.providers.map(({ module, settings }) => [module.name, settings]),
@@ -122,7 +131,29 @@ describe('loadConfig', () => {
     ['STRIPE_API_URL', 'http://api.stripe.com'],
     ['CHECKOUT_SUCCESS_URL', '/thanks'],
     ['CHECKOUT_CANCEL_URL', 'http://shop.example/cart'],
+    ['REDIS_URL', 'redis.internal:6379'],
+    ['REDIS_URL', 'https://redis.internal'],
+    ['IDEMPOTENCY_TTL', '24 hours'],
+    ['IDEMPOTENCY_TTL', '30s'],
+    ['IDEMPOTENCY_TTL', '31d'],
+    ['METRICS_TOKEN', 'short'],
   ];
+
+  const durations: Array<[string, number]> = [
+    ['3600', 3600],
+    ['90s', 90],
+    ['45m', 2700],
+    ['24h', 86_400],
+    ['7d', 604_800],
+  ];
+  for (const [value, seconds] of durations) {
+    it(`when IDEMPOTENCY_TTL is "${value}", keeps records ${seconds} seconds`, () => {
+      assert.equal(
+        loadConfig({ CATALOG_FILE: fixtureCatalog, IDEMPOTENCY_TTL: value }).idempotencyTtlMs,
+        seconds * 1000,
+      );
+    });
+  }
   for (const [name, value] of badValues) {
     it(`when ${name} is "${value}", reports ${name}`, () => {
       const problems = problemsOf({ [name]: value });
