@@ -13,6 +13,8 @@ export interface LoadOptions {
   durationSeconds: number;
   /** The status every answer must have; anything else counts as unexpected. */
   expectStatus: number;
+  /** Send a fresh `Idempotency-Key` with every request, as the widget does. */
+  idempotencyKeys?: boolean;
 }
 
 export interface LoadResult {
@@ -41,6 +43,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
         connections: options.connections,
         duration: options.durationSeconds,
         timeout: 10,
+        ...(options.idempotencyKeys && { requests: [{ setupRequest: withFreshKey }] }),
       },
       (error, result) => (error ? reject(error) : resolve(result)),
     );
@@ -61,6 +64,12 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     latencies,
   };
 }
+
+let keysSent = 0;
+const withFreshKey = (request: autocannon.Request): autocannon.Request => {
+  keysSent += 1;
+  return { ...request, headers: { ...request.headers, 'idempotency-key': `bench-${process.pid}-${keysSent}` } };
+};
 
 /** Several runs of one scenario as if they were one. */
 export function combine(results: readonly LoadResult[]): LoadResult {

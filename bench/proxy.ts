@@ -17,7 +17,7 @@ export const startNodeFlags: string[] = (() => {
   const { scripts } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
     scripts: { start: string };
   };
-  const flags = /^node ((?:--\S+ )*)dist\/server\/index\.js$/.exec(scripts.start)?.[1];
+  const flags = /^node ((?:--\S+ )*)dist\/server\/cli\/index\.js$/.exec(scripts.start)?.[1];
   if (flags === undefined) throw new Error(`cannot read node flags from the start script "${scripts.start}"`);
   return flags.split(' ').filter(Boolean);
 })();

@@ -23,6 +23,7 @@ import { checkoutBody, checkoutLoad, combine, type LoadOptions, type LoadResult,
 import { type MemoryResult, measureMemory } from './memory.js';
 import { cpuMilliseconds, startHelper } from './processes.js';
 import { proxyEntry, startNodeFlags, startProxy } from './proxy.js';
+import { measureRedisCost } from './redis.js';
 import { formatTable, mb, ms, perSecond, type Row } from './report.js';
 import { measureStartup } from './startup.js';
 import { measureWidget, startStorefront } from './widget.js';
@@ -177,6 +178,12 @@ async function main(): Promise<void> {
       body: JSON.stringify(checkoutBody),
     });
 
+    const redis = await measureRedisCost({
+      loadSeconds: plan.loadSeconds,
+      warmupSeconds: plan.warmupSeconds,
+      logFile,
+    });
+
     let widget: Awaited<ReturnType<typeof measureWidget>> | undefined;
     if (existsSync(widgetBundle)) {
       console.error('widget: size, render and click in Chromium …');
@@ -312,6 +319,7 @@ async function main(): Promise<void> {
         target: { text: `≤ ${targets.startupMs} ms`, met: startup.medianMs <= targets.startupMs },
       },
     ];
+    rows.push(...redis.rows);
     if (widget) {
       rows.push(
         {
@@ -345,7 +353,8 @@ async function main(): Promise<void> {
         unflaggedCheckout,
       ].reduce((sum, measured) => sum + measured.load.unexpected, 0) +
       memory.load.unexpected +
-      unflaggedMemory.load.unexpected;
+      unflaggedMemory.load.unexpected +
+      redis.result.unexpected;
     rows.push({
       section: 'Sanity',
       name: 'answers with an unexpected status, errors or timeouts',
@@ -388,6 +397,7 @@ async function main(): Promise<void> {
           memory: { nodeFlags: startNodeFlags, ...memory },
           unflaggedMemory: { nodeFlags: [], ...unflaggedMemory },
           startup,
+          redis: redis.result,
           widget: widget ?? null,
           rows,
         },

@@ -149,6 +149,8 @@ export interface RedisServer {
   stop(): Promise<void>;
   /** Starts it again on the same port, empty, and resolves once it accepts connections. */
   start(): Promise<void>;
+  /** Stops it for good and removes its directory. */
+  close(): Promise<void>;
 }
 
 /**
@@ -156,11 +158,24 @@ export interface RedisServer {
  * port, with no persistence, in a temporary directory; stopped after the test.
  */
 export async function startRedis(t: TestContext): Promise<RedisServer> {
+  const server = await launchRedis();
+  t.after(() => server.close());
+  return server;
+}
+
+/** `startRedis` for code without a test context (the bench): the caller stops it. */
+export async function launchRedis(): Promise<RedisServer> {
   const dir = mkdtempSync(join(tmpdir(), 'checkout-button-redis-'));
   const port = await freePort();
-  let child: ChildProcess | undefined;
   const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir];
-
+  let child: ChildProcess | undefined;
+  const kill = async () => {
+    const running = child;
+    child = undefined;
+    if (running === undefined || running.exitCode !== null) return;
+    running.kill('SIGKILL');
+    await once(running, 'exit');
+  };
   const server: RedisServer = {
     url: `redis://127.0.0.1:${port}`,
     async start() {
@@ -176,20 +191,13 @@ export async function startRedis(t: TestContext): Promise<RedisServer> {
         });
       });
       started.removeAllListeners('exit');
-      started.stdout!.resume();
     },
-    async stop() {
-      const running = child;
-      child = undefined;
-      if (running === undefined || running.exitCode !== null) return;
-      running.kill('SIGKILL');
-      await once(running, 'exit');
+    stop: kill,
+    async close() {
+      await kill();
+      rmSync(dir, { recursive: true, force: true });
     },
   };
-  t.after(async () => {
-    await server.stop();
-    rmSync(dir, { recursive: true, force: true });
-  });
   await server.start();
   return server;
 }

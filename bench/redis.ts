@@ -1,0 +1,159 @@
+/**
+ * The cost of `REDIS_URL`: the p50 latency a checkout gains when its Idempotency-Key record and
+ * rate-limit counter live in Redis rather than in the instance's memory (1 connection, a fresh key
+ * per request as the widget sends, Pagou → the fake answering at once), and the throughput of two
+ * instances sharing one Redis against one instance alone (50 connections in all).
+ *
+ * A real `redis-server` runs on loopback, in its own process like everything else; on a 2-core
+ * machine the two instances, Redis, the fake Pagou and the load generator share the cores, so two
+ * instances measure what sharing costs, not what a second machine would add.
+ *
+ * Part of `npm run bench`; alone: `npm run bench:redis` (BENCH_QUICK=1 shortens it).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { launchRedis } from '../test/server/support.js';
+import { checkoutLoad, combine, type LoadOptions, type LoadResult, runLoad } from './load.js';
+import { sleep, startHelper } from './processes.js';
+import { startProxy } from './proxy.js';
+import { formatTable, ms, perSecond, type Row } from './report.js';
+
+export const redisTargets = { addedP50Ms: 0.5 };
+
+export interface RedisCostOptions {
+  loadSeconds: number;
+  warmupSeconds: number;
+  /** Where each proxy's log goes, by name. */
+  logFile(name: string): string;
+}
+
+type Summary = Omit<LoadResult, 'latencies'>;
+
+export interface RedisCost {
+  /** 1 connection, state in the instance's memory. */
+  memory: Summary;
+  /** 1 connection, state in Redis. */
+  redis: Summary;
+  addedP50Ms: number;
+  /** 50 connections on one instance with REDIS_URL. */
+  oneInstance: Summary;
+  /** 25 connections on each of two instances sharing Redis, at once. */
+  twoInstances: Summary[];
+  twoInstancesRequestsPerSecond: number;
+  unexpected: number;
+}
+
+const summary = ({ latencies: _latencies, ...rest }: LoadResult): Summary => rest;
+
+async function ready(url: string): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while ((await fetch(`${url}/readyz`)).status !== 200) {
+    if (Date.now() > deadline) throw new Error(`${url} did not reach Redis within 10 s`);
+    await sleep(20);
+  }
+}
+
+export async function measureRedisCost(options: RedisCostOptions): Promise<{ result: RedisCost; rows: Row[] }> {
+  const cleanups: Array<() => Promise<unknown>> = [];
+  try {
+    const fake = await startHelper('fake-pagou-fast.ts', {});
+    cleanups.push(fake.stop);
+    const redis = await launchRedis();
+    cleanups.push(redis.close);
+    const env = { PAGOU_API_KEY: 'bench-key', PAGOU_API_URL: fake.url, RATE_LIMIT_PER_MINUTE: '1000000' };
+    const start = async (name: string, extra: Record<string, string> = {}) => {
+      const proxy = await startProxy({ env: { ...env, ...extra }, logFile: options.logFile(name) });
+      cleanups.push(proxy.stop);
+      await ready(proxy.url);
+      return proxy;
+    };
+    const inMemory = await start('redis-bench-memory');
+    const shared = await start('redis-bench-shared-1', { REDIS_URL: redis.url });
+    const other = await start('redis-bench-shared-2', { REDIS_URL: redis.url });
+
+    const load = (url: string, connections: number, durationSeconds: number): LoadOptions => ({
+      ...checkoutLoad(url),
+      connections,
+      durationSeconds,
+      idempotencyKeys: true,
+    });
+    for (const proxy of [inMemory, shared, other]) await runLoad(load(proxy.url, 10, options.warmupSeconds));
+
+    console.error('redis: added latency, 1 connection, memory and Redis in turn …');
+    const runs = { memory: [] as LoadResult[], redis: [] as LoadResult[] };
+    for (const name of ['memory', 'redis', 'redis', 'memory'] as const) {
+      const url = name === 'memory' ? inMemory.url : shared.url;
+      runs[name].push(await runLoad(load(url, 1, options.loadSeconds / 2)));
+    }
+    const memory = combine(runs.memory);
+    const viaRedis = combine(runs.redis);
+
+    console.error('redis: throughput, one instance, then two sharing Redis …');
+    const oneInstance = await runLoad(load(shared.url, 50, options.loadSeconds));
+    const twoInstances = await Promise.all(
+      [shared, other].map((proxy) => runLoad(load(proxy.url, 25, options.loadSeconds))),
+    );
+
+    const twoInstancesRequestsPerSecond = twoInstances.reduce((sum, run) => sum + run.requestsPerSecond, 0);
+    const result: RedisCost = {
+      memory: summary(memory),
+      redis: summary(viaRedis),
+      addedP50Ms: viaRedis.p50Ms - memory.p50Ms,
+      oneInstance: summary(oneInstance),
+      twoInstances: twoInstances.map(summary),
+      twoInstancesRequestsPerSecond,
+      unexpected: [memory, viaRedis, oneInstance, ...twoInstances].reduce((sum, run) => sum + run.unexpected, 0),
+    };
+    return { result, rows: rowsFor(result) };
+  } finally {
+    for (const stop of cleanups.reverse()) await stop();
+  }
+}
+
+function rowsFor(cost: RedisCost): Row[] {
+  const line = (run: Summary) => `${perSecond(run.requestsPerSecond)}  p50 ${ms(run.p50Ms)}  p99 ${ms(run.p99Ms)}`;
+  return [
+    {
+      section: 'Shared state in Redis (REDIS_URL), POST /api/checkout with a fresh Idempotency-Key, Pagou → fake',
+      name: 'state in memory, 1 connection',
+      value: line(cost.memory),
+    },
+    { section: '', name: 'state in Redis, 1 connection', value: line(cost.redis) },
+    {
+      section: '',
+      name: 'added p50 latency with Redis, 1 connection',
+      value: ms(cost.addedP50Ms),
+      target: { text: `≤ ${redisTargets.addedP50Ms} ms`, met: cost.addedP50Ms <= redisTargets.addedP50Ms },
+    },
+    { section: '', name: 'one instance with Redis, 50 connections', value: line(cost.oneInstance) },
+    {
+      section: '',
+      name: 'two instances sharing Redis, 25 connections each, together',
+      value: perSecond(cost.twoInstancesRequestsPerSecond),
+    },
+    {
+      section: '',
+      name: 'throughput two instances / one (same 2 cores)',
+      value: `${(cost.twoInstancesRequestsPerSecond / cost.oneInstance.requestsPerSecond).toFixed(2)}×`,
+    },
+  ];
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const quick = process.env.BENCH_QUICK === '1';
+  const logDirectory = mkdtempSync(join(tmpdir(), 'checkout-bench-redis-'));
+  try {
+    const { result, rows } = await measureRedisCost({
+      loadSeconds: quick ? 4 : 10,
+      warmupSeconds: quick ? 1 : 3,
+      logFile: (name) => join(logDirectory, `${name}.log`),
+    });
+    console.log(
+      formatTable([...rows, { section: 'Sanity', name: 'unexpected answers', value: String(result.unexpected) }]),
+    );
+  } finally {
+    rmSync(logDirectory, { recursive: true, force: true });
+  }
+}
