@@ -1,5 +1,6 @@
 import type { Logger } from '../lib/logger.js';
 import type { Metrics } from '../lib/metrics.js';
+import type { RedisConnection } from './redis-connection.js';
 
 /** Which store fell back, as the log and the `store` label of the fallback counter name it. */
 export type StoreName = 'idempotency' | 'rate_limit';
@@ -13,14 +14,14 @@ export type Failover = <T>(operation: string, shared: () => Promise<T>, local: (
  */
 export function failover(
   store: StoreName,
-  redisIsReady: () => boolean,
+  redis: RedisConnection,
   { logger, metrics }: { logger: Logger; metrics: Metrics },
 ): Failover {
   return async (operation, shared, local) => {
     let reason = 'Redis is not connected';
-    if (redisIsReady()) {
+    if (redis.usable()) {
       try {
-        return await shared();
+        return await redis.run(shared);
       } catch (error) {
         reason = (error as Error).message;
       }

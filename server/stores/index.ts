@@ -19,7 +19,7 @@ export interface Stores {
   /** A store for one express-rate-limit limiter; `prefix` keeps the counters of different limiters apart. */
   rateLimit(prefix: string): Store;
   /** False while shared state is unreachable (the instance then serves from its own memory). */
-  ready(): boolean;
+  ready(): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -28,31 +28,40 @@ export function memoryStores(): Stores {
   return {
     idempotency: new MemoryIdempotencyStore(),
     rateLimit: () => new MemoryStore(),
-    ready: () => true,
+    ready: async () => true,
     close: async () => {},
   };
 }
 
 /** Records and counters in Redis at `url`, shared by every instance, with memory standing in during an outage. */
 export function redisStores(url: string, deps: { logger: Logger; metrics: Metrics }): Stores {
-  const client = connectRedis(url, deps.logger);
-  const ready = () => client.isReady;
+  const redis = connectRedis(url, deps.logger);
+  const { client } = redis;
   const limiters: Store[] = [];
   return {
-    idempotency: new FailoverIdempotencyStore(new RedisIdempotencyStore(client), failover('idempotency', ready, deps)),
+    idempotency: new FailoverIdempotencyStore(new RedisIdempotencyStore(client), failover('idempotency', redis, deps)),
     rateLimit(prefix) {
-      const redis = new RedisStore({
+      const counters = new RedisStore({
         prefix: `checkout-button:rate-limit:${prefix}:`,
         sendCommand: (...args: string[]) => client.sendCommand(args),
       });
-      const store = new FailoverRateLimitStore(redis, failover('rate_limit', ready, deps));
+      const store = new FailoverRateLimitStore(counters, failover('rate_limit', redis, deps));
       limiters.push(store);
       return store;
     },
-    ready,
+    // Asks Redis itself: a frozen server keeps the connection open and would look ready.
+    async ready() {
+      if (!client.isReady) return false;
+      return redis
+        .run(() => client.ping())
+        .then(
+          () => true,
+          () => false,
+        );
+    },
     async close() {
       for (const store of limiters) await store.shutdown?.();
-      client.destroy();
+      redis.close();
     },
   };
 }

@@ -18,7 +18,7 @@ async function twoInstances(t: TestContext, redis: RedisServer, env: Record<stri
   t.after(() => pagou.close());
   const pagouEnv = { PAGOU_API_KEY: PAGOU_TEST_KEY, PAGOU_API_URL: pagou.url, METRICS_TOKEN, ...env };
   const [a, b] = [sharedApp(t, redis.url, pagouEnv), sharedApp(t, redis.url, pagouEnv)];
-  await eventually(() => a.stores.ready() && b.stores.ready(), 'both instances reach Redis');
+  await eventually(async () => (await a.stores.ready()) && (await b.stores.ready()), 'both instances reach Redis');
   return { pagou, a, b };
 }
 
@@ -55,7 +55,7 @@ describe('several instances sharing Redis', () => {
     const env = { PAGOU_API_KEY: PAGOU_TEST_KEY, PAGOU_API_URL: pagou.url };
     const a = sharedApp(t, redis.url, env);
     const b = sharedApp(t, redis.url, env);
-    await eventually(() => a.stores.ready() && b.stores.ready(), 'both instances reach Redis');
+    await eventually(async () => (await a.stores.ready()) && (await b.stores.ready()), 'both instances reach Redis');
     // Watch b's store, to let Pagou answer only once b has found a's claim and is waiting on it.
     const seen: IdempotencyRecord[] = [];
     const claim = b.stores.idempotency.claim.bind(b.stores.idempotency);
@@ -133,6 +133,23 @@ describe('several instances sharing Redis', () => {
     assert.deepEqual(again.body, first.body);
     assert.equal(pagou.requests.length, 2);
     assert.ok(a.logs.entries.some((entry) => entry.msg === 'Redis is reachable again; shared state is back'));
+  });
+
+  it('when Redis hangs without an error, checkouts fall back instead of hanging, and /readyz says so until it answers', async (t) => {
+    const redis = await startRedis(t);
+    const { pagou, a } = await twoInstances(t, redis);
+    redis.freeze();
+    t.after(() => redis.thaw());
+    const first = await postCheckout(a.app, cart).set('idempotency-key', 'frozen');
+    const again = await postCheckout(a.app, cart).set('idempotency-key', 'frozen');
+    assert.equal(first.status, 201);
+    assert.equal(again.headers['idempotent-replayed'], 'true');
+    assert.equal(pagou.requests.length, 1);
+    assertProblem(await request(a.app).get('/readyz'), 503, 'not_ready');
+    assert.ok(a.logs.entries.some((entry) => String(entry.reason).startsWith('Redis did not answer within')));
+
+    redis.thaw();
+    await eventually(async () => (await readiness(a.app)) === 200, 'the instance finds Redis answering again');
   });
 
   it('when Redis is down as an instance starts, it serves from memory and joins Redis once it is up', async (t) => {

@@ -149,6 +149,10 @@ export interface RedisServer {
   stop(): Promise<void>;
   /** Starts it again on the same port, empty, and resolves once it accepts connections. */
   start(): Promise<void>;
+  /** Freezes it (SIGSTOP): connections stay open and nothing answers, as in a network partition. */
+  freeze(): void;
+  /** Lets a frozen server run on (SIGCONT). */
+  thaw(): void;
   /** Stops it for good and removes its directory. */
   close(): Promise<void>;
 }
@@ -193,6 +197,8 @@ export async function launchRedis(): Promise<RedisServer> {
       started.removeAllListeners('exit');
     },
     stop: kill,
+    freeze: () => child?.kill('SIGSTOP'),
+    thaw: () => child?.kill('SIGCONT'),
     async close() {
       await kill();
       rmSync(dir, { recursive: true, force: true });

@@ -15,8 +15,8 @@ export function operationsRoutes(stores: Stores, metrics: { registry: Registry; 
     res.set('cache-control', 'no-store').json({ status: 'ok' });
   });
 
-  router.get('/readyz', (_req, res) => {
-    if (!stores.ready()) {
+  router.get('/readyz', async (_req, res) => {
+    if (!(await stores.ready())) {
       throw new ProblemError(
         'not_ready',
         'Redis is unreachable: this instance serves from its own memory, so limits and Idempotency-Key records are not shared until it is back.',
