@@ -161,17 +161,18 @@ export interface RedisServer {
  * A real `redis-server` (Debian's package; REDIS_SERVER names another binary) on a free loopback
  * port, with no persistence, in a temporary directory; stopped after the test.
  */
-export async function startRedis(t: TestContext): Promise<RedisServer> {
-  const server = await launchRedis();
+export async function startRedis(t: TestContext, options: { password?: string } = {}): Promise<RedisServer> {
+  const server = await launchRedis(options);
   t.after(() => server.close());
   return server;
 }
 
 /** `startRedis` for code without a test context (the bench): the caller stops it. */
-export async function launchRedis(): Promise<RedisServer> {
+export async function launchRedis({ password }: { password?: string } = {}): Promise<RedisServer> {
   const dir = mkdtempSync(join(tmpdir(), 'checkout-button-redis-'));
   const port = await freePort();
   const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir];
+  if (password !== undefined) args.push('--requirepass', password);
   let child: ChildProcess | undefined;
   const kill = async () => {
     const running = child;
@@ -181,7 +182,7 @@ export async function launchRedis(): Promise<RedisServer> {
     await once(running, 'exit');
   };
   const server: RedisServer = {
-    url: `redis://127.0.0.1:${port}`,
+    url: `redis://${password === undefined ? '' : `:${password}@`}127.0.0.1:${port}`,
     async start() {
       const started = spawn(process.env.REDIS_SERVER ?? 'redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
       child = started;
