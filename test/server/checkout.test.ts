@@ -371,13 +371,6 @@ describe('POST /api/checkout from a plain HTML form', () => {
 });
 
 describe('other routes', () => {
-  it('GET /healthz answers 200 {status: ok}', async () => {
-    const { app } = testApp();
-    const response = await request(app).get('/healthz');
-    assert.equal(response.status, 200);
-    assert.deepEqual(response.body, { status: 'ok' });
-  });
-
   it('GET /api/products lists only the public fields', async () => {
     const { app } = testApp();
     const response = await request(app).get('/api/products');

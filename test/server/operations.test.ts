@@ -8,13 +8,18 @@ const METRICS_TOKEN = 'metrics-token-0123456789';
 const scrape = (app: Parameters<typeof request>[0]) =>
   request(app).get('/metrics').set('authorization', `Bearer ${METRICS_TOKEN}`);
 
-describe('GET /readyz', () => {
-  it('when the state is in memory, answers 200: nothing shared can be unreachable', async () => {
+describe('GET /healthz and GET /readyz', () => {
+  it('when the state is in memory, both answer 200, uncached: nothing shared can be unreachable', async () => {
     const { app } = testApp();
-    const response = await request(app).get('/readyz');
-    assert.equal(response.status, 200);
-    assert.deepEqual(response.body, { status: 'ready' });
-    assert.equal(response.headers['cache-control'], 'no-store');
+    for (const [path, body] of [
+      ['/healthz', { status: 'ok' }],
+      ['/readyz', { status: 'ready' }],
+    ] as const) {
+      const response = await request(app).get(path);
+      assert.equal(response.status, 200);
+      assert.deepEqual(response.body, body);
+      assert.equal(response.headers['cache-control'], 'no-store');
+    }
   });
 });
 
