@@ -10,6 +10,11 @@ export function describeConfig(config: Config): string {
     ? 'sandbox (no provider key is set)'
     : config.providers.map(({ module }) => module.name).join(', ');
   const valueOnly = config.valueOnly ? `${config.valueOnly.min} to ${config.valueOnly.max} (minor units)` : 'off';
+  const ttlHours = `records kept ${config.idempotencyTtlMs / 3_600_000} h`;
+  // The URL may carry a password: name the host only.
+  const shared = config.redisUrl
+    ? `Redis at ${new URL(config.redisUrl).host} (${ttlHours})`
+    : `this instance's memory (${ttlHours})`;
   const origins = config.allowedOrigins.length > 0 ? config.allowedOrigins.join(', ') : "none besides the proxy's own";
   return [
     'Configuration OK',
@@ -18,6 +23,8 @@ export function describeConfig(config: Config): string {
     `  allowed origins:  ${origins}`,
     `  value-only links: ${valueOnly}`,
     `  demo store:       ${config.demo ? 'on' : 'off'}`,
+    `  shared state:     ${shared}`,
+    `  metrics:          ${config.metricsToken ? 'GET /metrics, with METRICS_TOKEN' : 'off'}`,
     `  listen:           ${config.host ?? 'every interface'}, port ${config.port}`,
     ...config.warnings.map((warning) => `Warning: ${warning}`),
   ].join('\n');

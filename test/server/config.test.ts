@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
+import { describeConfig } from '../../server/cli/check.js';
 import { describeCatalog } from '../../server/config/load-catalog.js';
 import { ConfigError, loadConfig } from '../../server/config/load-config.js';
 import { fixtureCatalog, runEntry, tempFile } from './support.js';
@@ -161,6 +162,23 @@ describe('loadConfig', () => {
       assert.match(problems[0]!, new RegExp(`^${name}: `));
     });
   }
+
+  it('when REDIS_URL carries a password, `check` names where state is shared and never the password', () => {
+    const config = loadConfig({
+      CATALOG_FILE: fixtureCatalog,
+      REDIS_URL: 'rediss://:s3cret-pass@redis.internal:6380',
+      IDEMPOTENCY_TTL: '2d',
+      METRICS_TOKEN: 'metrics-token-0123456789',
+    });
+    const described = describeConfig(config);
+    assert.match(described, /shared state: +Redis at redis\.internal:6380 \(records kept 48 h\)/);
+    assert.match(described, /metrics: +GET \/metrics, with METRICS_TOKEN/);
+    assert.ok(!described.includes('s3cret-pass') && !described.includes('metrics-token-0123456789'));
+    assert.match(
+      describeConfig(loadConfig({ CATALOG_FILE: fixtureCatalog })),
+      /shared state: +this instance's memory \(records kept 24 h\)/,
+    );
+  });
 
   it('when AMOUNT_MIN is greater than AMOUNT_MAX, reports AMOUNT_MIN', () => {
     assert.deepEqual(problemsOf({ AMOUNT_MIN: '500', AMOUNT_MAX: '100' }), [
