@@ -1,7 +1,7 @@
 import type { DoneRecord, IdempotencyRecord, IdempotencyStore, PendingRecord } from './idempotency-store.js';
 
-/** Enough for a day of checkouts on one busy instance; past it the oldest records go first. */
-export const MEMORY_RECORDS_MAX = 50_000;
+/** A few MB at most (a record is a key, a fingerprint and a short answer); past it the oldest records go first. */
+const MEMORY_RECORDS_MAX = 10_000;
 
 /**
  * Records in this process's memory, each until its TTL, at most `maxRecords` of them (a Map keeps
