@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { launchRedis } from '../test/server/support.js';
 import { checkoutLoad, combine, type LoadOptions, type LoadResult, runLoad } from './load.js';
-import { sleep, startHelper } from './processes.js';
+import { cpuMilliseconds, sleep, startHelper } from './processes.js';
 import { startProxy } from './proxy.js';
 import { formatTable, ms, perSecond, type Row } from './report.js';
 
@@ -37,6 +37,8 @@ export interface RedisCost {
   /** 1 connection, state in Redis. */
   redis: Summary;
   addedP50Ms: number;
+  /** CPU time the proxy spent per checkout, state in memory and in Redis (less noisy than latency on a busy machine). */
+  cpuMicroseconds: { memory: number; redis: number };
   /** 50 connections on one instance with REDIS_URL. */
   oneInstance: Summary;
   /** 25 connections on each of two instances sharing Redis, at once. */
@@ -83,9 +85,12 @@ export async function measureRedisCost(options: RedisCostOptions): Promise<{ res
 
     console.error('redis: added latency, 1 connection, memory and Redis in turn …');
     const runs = { memory: [] as LoadResult[], redis: [] as LoadResult[] };
+    const cpu = { memory: 0, redis: 0 };
     for (const name of ['memory', 'redis', 'redis', 'memory'] as const) {
-      const url = name === 'memory' ? inMemory.url : shared.url;
-      runs[name].push(await runLoad(load(url, 1, options.loadSeconds / 2)));
+      const proxy = name === 'memory' ? inMemory : shared;
+      const before = cpuMilliseconds(proxy.pid);
+      runs[name].push(await runLoad(load(proxy.url, 1, options.loadSeconds / 2)));
+      cpu[name] += cpuMilliseconds(proxy.pid) - before;
     }
     const memory = combine(runs.memory);
     const viaRedis = combine(runs.redis);
@@ -101,6 +106,7 @@ export async function measureRedisCost(options: RedisCostOptions): Promise<{ res
       memory: summary(memory),
       redis: summary(viaRedis),
       addedP50Ms: viaRedis.p50Ms - memory.p50Ms,
+      cpuMicroseconds: { memory: (1000 * cpu.memory) / memory.requests, redis: (1000 * cpu.redis) / viaRedis.requests },
       oneInstance: summary(oneInstance),
       twoInstances: twoInstances.map(summary),
       twoInstancesRequestsPerSecond,
@@ -126,6 +132,11 @@ function rowsFor(cost: RedisCost): Row[] {
       name: 'added p50 latency with Redis, 1 connection',
       value: ms(cost.addedP50Ms),
       target: { text: `≤ ${redisTargets.addedP50Ms} ms`, met: cost.addedP50Ms <= redisTargets.addedP50Ms },
+    },
+    {
+      section: '',
+      name: 'proxy CPU per checkout, memory → Redis',
+      value: `${Math.round(cost.cpuMicroseconds.memory)} → ${Math.round(cost.cpuMicroseconds.redis)} µs`,
     },
     { section: '', name: 'one instance with Redis, 50 connections', value: line(cost.oneInstance) },
     {

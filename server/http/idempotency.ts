@@ -76,7 +76,10 @@ export function idempotency(store: IdempotencyStore, options: IdempotencyOptions
             await store.release(key, pending);
             throw error;
           }
-          await store.put(key, { state: 'done', fingerprint, answer }, options.ttlMs);
+          // Not awaited: the answer need not wait a round trip to Redis. A retry that comes first finds
+          // the claim and waits the few milliseconds until the record lands (the store falls back to
+          // memory rather than fail, so nothing is lost to a rejection).
+          void store.put(key, { state: 'done', fingerprint, answer }, options.ttlMs);
           return { answer, replayed: false };
         }
         if (existing.fingerprint !== fingerprint) {

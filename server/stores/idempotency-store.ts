@@ -27,7 +27,10 @@ export type IdempotencyRecord = PendingRecord | DoneRecord;
 export interface IdempotencyStore {
   /** Stores `pending` unless a live record holds the key; returns that record, or undefined when the key is now ours. */
   claim(key: string, pending: PendingRecord, ttlMs: number): Promise<IdempotencyRecord | undefined>;
-  /** Replaces the record under `key` (the claimant, with its outcome). */
+  /**
+   * Replaces the record under `key` (the claimant, with its outcome). Never rejects: callers do not
+   * wait for it, so a store that can fail (Redis) falls back instead.
+   */
   put(key: string, record: DoneRecord, ttlMs: number): Promise<void>;
   /** Removes `pending`'s claim, and nothing else: a later claim by another request stays. */
   release(key: string, pending: PendingRecord): Promise<void>;
