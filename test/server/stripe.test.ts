@@ -177,26 +177,41 @@ describe('Stripe checkout sessions', () => {
 describe('Stripe idempotency', () => {
   const cart = { items: [{ product: 'SKU-B' }] };
 
-  it('when a checkout is retried with its Idempotency-Key, Stripe replays the same session', bounded, async (t) => {
-    const { stripe, checkout } = await proxyTo(t);
-    const first = await checkout(cart, { 'idempotency-key': 'attempt-1' });
-    const retry = await checkout(cart, { 'idempotency-key': 'attempt-1' });
-    assert.equal(first.status, 201);
-    assert.equal(retry.body.url, first.body.url);
-    const keys = stripe.requests.map(({ headers }) => headers['idempotency-key']);
-    assert.match(String(keys[0]), /^checkout-button:[0-9a-f]{64}$/);
-    assert.equal(keys[1], keys[0]);
-  });
+  it(
+    'when a checkout is retried with its Idempotency-Key, the proxy replays it: Stripe gets one keyed call',
+    bounded,
+    async (t) => {
+      const { stripe, checkout } = await proxyTo(t);
+      const first = await checkout(cart, { 'idempotency-key': 'attempt-1' });
+      const retry = await checkout(cart, { 'idempotency-key': 'attempt-1' });
+      assert.equal(first.status, 201);
+      assert.equal(retry.body.url, first.body.url);
+      assert.equal(retry.headers['idempotent-replayed'], 'true');
+      const keys = stripe.requests.map(({ headers }) => headers['idempotency-key']);
+      assert.equal(keys.length, 1);
+      assert.match(String(keys[0]), /^checkout-button:[0-9a-f]{64}$/);
+    },
+  );
 
-  it('derives a different Stripe key for another cart or another client key', bounded, async (t) => {
-    const { stripe, checkout } = await proxyTo(t);
-    await checkout(cart, { 'idempotency-key': 'attempt-1' });
-    await checkout({ items: [{ product: 'SKU-A' }] }, { 'idempotency-key': 'attempt-1' });
-    await checkout(cart, { 'idempotency-key': 'attempt-2' });
-    const keys = new Set(stripe.requests.map(({ headers }) => headers['idempotency-key']));
-    assert.equal(keys.size, 3);
-    assert.ok(![...keys].some((key) => String(key).includes('attempt')), 'the client key is not sent as is');
-  });
+  it(
+    'derives a different Stripe key for another cart or another client key, and sends none for a reused key',
+    bounded,
+    async (t) => {
+      const { stripe, checkout } = await proxyTo(t);
+      await checkout(cart, { 'idempotency-key': 'attempt-1' });
+      assertProblem(
+        await checkout({ items: [{ product: 'SKU-A' }] }, { 'idempotency-key': 'attempt-1' }),
+        422,
+        'idempotency_key_reused',
+      );
+      await checkout({ items: [{ product: 'SKU-A' }] }, { 'idempotency-key': 'attempt-2' });
+      await checkout(cart, { 'idempotency-key': 'attempt-3' });
+      const keys = new Set(stripe.requests.map(({ headers }) => headers['idempotency-key']));
+      assert.equal(stripe.requests.length, 3);
+      assert.equal(keys.size, 3);
+      assert.ok(![...keys].some((key) => String(key).includes('attempt')), 'the client key is not sent as is');
+    },
+  );
 
   it('without an Idempotency-Key, Stripe’s client still keys its POST, differently each time', bounded, async (t) => {
     const { stripe, checkout } = await proxyTo(t);
