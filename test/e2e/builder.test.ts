@@ -185,6 +185,8 @@ describe('the snippet builder on a proxy with a real provider key', { timeout: S
     proxy = await e2e.startProxy(await freePort(), {
       PAGOU_API_KEY: 'pk_live_builder_test',
       PAGOU_API_URL: `http://127.0.0.1:${await freePort()}`,
+      // A real key needs the operator's own catalog; the demo's stands in for it here.
+      CATALOG_FILE: fileURLToPath(new URL('../../demo/catalog.json', import.meta.url)),
       BUILDER: 'on',
     });
     await e2e.launchBrowser(selectedEngines()[0]!);
