@@ -14,6 +14,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { demoCatalogPath } from '../server/lib/paths.js';
 import { launchRedis } from '../test/server/support.js';
 import { checkoutLoad, combine, type LoadOptions, type LoadResult, percentile, runLoad } from './load.js';
 import { cpuMilliseconds, sleep, startHelper } from './processes.js';
@@ -64,7 +65,12 @@ export async function measureRedisCost(options: RedisCostOptions): Promise<{ res
     cleanups.push(fake.stop);
     const redis = await launchRedis();
     cleanups.push(redis.close);
-    const env = { PAGOU_API_KEY: 'bench-key', PAGOU_API_URL: fake.url, RATE_LIMIT_PER_MINUTE: '1000000' };
+    const env = {
+      PAGOU_API_KEY: 'bench-key',
+      PAGOU_API_URL: fake.url,
+      CATALOG_FILE: demoCatalogPath,
+      RATE_LIMIT_PER_MINUTE: '1000000',
+    };
     const start = async (name: string, extra: Record<string, string> = {}) => {
       const proxy = await startProxy({ env: { ...env, ...extra }, logFile: options.logFile(name) });
       cleanups.push(proxy.stop);
