@@ -2,8 +2,10 @@
  * Memory: the proxy's resident set size idle, then sampled every second through a long run at
  * high concurrency. Growth shows as the last window's average above the first window's.
  */
+
+import { sleep } from '../test/support/processes.js';
 import { type LoadOptions, type LoadResult, runLoad } from './load.js';
-import { rssBytes, sleep } from './processes.js';
+import { rssBytes } from './processes.js';
 
 export interface MemoryResult {
   idleMb: number;

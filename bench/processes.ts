@@ -1,62 +1,16 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
+import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { spawnNode, stopChild, tsxLoader } from '../test/support/processes.js';
 
 const benchDirectory = fileURLToPath(new URL('.', import.meta.url));
-const running = new Set<ChildProcess>();
-/** tsx, resolved here: helpers run with a scratch working directory, where a bare `tsx` would not resolve. */
-const tsxLoader = import.meta.resolve('tsx');
-
-// Whatever ends the run (a failed target, an exception, Ctrl-C), no child outlives it.
-process.once('exit', () => {
-  for (const child of running) child.kill('SIGKILL');
-});
+// Ctrl-C ends the run through process.exit, so the support layer's exit hook stops every child.
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => process.exit(130));
 }
 
-/** A port nobody listens on right now; the caller binds it a moment later (loopback only, so the race is harmless). */
-export async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  await once(server, 'close');
-  return port;
-}
-
-/** Spawns a Node process and tracks it, so it is killed if the bench dies first. */
-export function spawnNode(
-  args: string[],
-  options: { env: Record<string, string>; stdout?: number | 'ignore' | 'inherit'; ipc?: boolean },
-): ChildProcess {
-  const child = spawn(process.execPath, args, {
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...options.env },
-    // A scratch directory, so no `.env` file in the checkout leaks into a measured process.
-    cwd: tmpdir(),
-    stdio: ['ignore', options.stdout ?? 'ignore', 'inherit', ...(options.ipc ? ['ipc' as const] : [])],
-  });
-  running.add(child);
-  child.once('exit', () => running.delete(child));
-  return child;
-}
-
-/** SIGTERM, then SIGKILL after `graceMs`; resolves with the exit code (null when killed). */
-export async function stopChild(child: ChildProcess, graceMs = 12_000): Promise<number | null> {
-  if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
-  const exited = once(child, 'exit') as Promise<[number | null]>;
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
-  const [code] = await exited;
-  clearTimeout(timer);
-  return code;
-}
-
 export interface HelperServer {
-  url: string;
+  origin: string;
   child: ChildProcess;
   stop(): Promise<number | null>;
 }
@@ -68,7 +22,7 @@ export interface HelperServer {
 export async function startHelper(script: string, env: Record<string, string>): Promise<HelperServer> {
   const child = spawnNode(['--import', tsxLoader, `${benchDirectory}${script}`], {
     env: { NODE_ENV: 'production', ...env },
-    ipc: true,
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
   const port = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${script} did not start within 10 s`)), 10_000);
@@ -81,7 +35,7 @@ export async function startHelper(script: string, env: Record<string, string>): 
       reject(new Error(`${script} exited with ${code} before listening`));
     });
   });
-  return { url: `http://127.0.0.1:${port}`, child, stop: () => stopChild(child) };
+  return { origin: `http://127.0.0.1:${port}`, child, stop: () => stopChild(child) };
 }
 
 /** Resident set size of a process, in bytes (Linux: /proc). */
@@ -91,8 +45,6 @@ export function rssBytes(pid: number): number {
   if (!kilobytes) throw new Error(`no VmRSS for process ${pid}`);
   return Number(kilobytes) * 1024;
 }
-
-export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** CPU time (user + system) a process has used so far, in milliseconds (Linux: /proc; 10 ms ticks). */
 export function cpuMilliseconds(pid: number): number {

@@ -15,10 +15,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { demoCatalogPath } from '../server/lib/paths.js';
-import { launchRedis } from '../test/server/support.js';
+import { sleep } from '../test/support/processes.js';
+import { launchRedis } from '../test/support/redis.js';
 import { checkoutLoad, combine, type LoadOptions, type LoadResult, percentile, runLoad } from './load.js';
-import { cpuMilliseconds, sleep, startHelper } from './processes.js';
-import { startProxy } from './proxy.js';
+import { cpuMilliseconds, startHelper } from './processes.js';
+import { startBenchProxy } from './proxy.js';
 import { formatTable, ms, perSecond, type Row } from './report.js';
 
 export const redisTargets = { addedP50Ms: 0.5 };
@@ -67,14 +68,14 @@ export async function measureRedisCost(options: RedisCostOptions): Promise<{ res
     cleanups.push(redis.close);
     const env = {
       PAGOU_API_KEY: 'bench-key',
-      PAGOU_API_URL: fake.url,
+      PAGOU_API_URL: fake.origin,
       CATALOG_FILE: demoCatalogPath,
       RATE_LIMIT_PER_MINUTE: '1000000',
     };
     const start = async (name: string, extra: Record<string, string> = {}) => {
-      const proxy = await startProxy({ env: { ...env, ...extra }, logFile: options.logFile(name) });
+      const proxy = await startBenchProxy({ env: { ...env, ...extra }, logFile: options.logFile(name) });
       cleanups.push(proxy.stop);
-      await ready(proxy.url);
+      await ready(proxy.origin);
       return proxy;
     };
     const inMemory = await start('redis-bench-memory');
@@ -87,7 +88,7 @@ export async function measureRedisCost(options: RedisCostOptions): Promise<{ res
       durationSeconds,
       idempotencyKeys: true,
     });
-    for (const proxy of [inMemory, shared, other]) await runLoad(load(proxy.url, 10, options.warmupSeconds));
+    for (const proxy of [inMemory, shared, other]) await runLoad(load(proxy.origin, 10, options.warmupSeconds));
 
     // Many short turns (A B B A …), each pair compared on its own: the machine's load drifts, and
     // the median of the pairs' differences follows the cost rather than the drift.
@@ -99,7 +100,7 @@ export async function measureRedisCost(options: RedisCostOptions): Promise<{ res
       for (const name of turn % 2 === 0 ? (['memory', 'redis'] as const) : (['redis', 'memory'] as const)) {
         const proxy = name === 'memory' ? inMemory : shared;
         const before = cpuMilliseconds(proxy.pid);
-        runs[name].push(await runLoad(load(proxy.url, 1, turnSeconds)));
+        runs[name].push(await runLoad(load(proxy.origin, 1, turnSeconds)));
         cpu[name] += cpuMilliseconds(proxy.pid) - before;
       }
     }
@@ -108,9 +109,9 @@ export async function measureRedisCost(options: RedisCostOptions): Promise<{ res
     const differences = runs.redis.map((run, turn) => run.p50Ms - runs.memory[turn]!.p50Ms).sort((a, b) => a - b);
 
     console.error('redis: throughput, one instance, then two sharing Redis …');
-    const oneInstance = await runLoad(load(shared.url, 50, options.loadSeconds));
+    const oneInstance = await runLoad(load(shared.origin, 50, options.loadSeconds));
     const twoInstances = await Promise.all(
-      [shared, other].map((proxy) => runLoad(load(proxy.url, 25, options.loadSeconds))),
+      [shared, other].map((proxy) => runLoad(load(proxy.origin, 25, options.loadSeconds))),
     );
 
     const twoInstancesRequestsPerSecond = twoInstances.reduce((sum, run) => sum + run.requestsPerSecond, 0);

@@ -19,10 +19,11 @@ import { parseCatalog } from '../server/checkout/catalog.js';
 import { priceCheckout } from '../server/checkout/pricing.js';
 import { checkoutRequest } from '../server/http/schemas.js';
 import { demoCatalogPath } from '../server/lib/paths.js';
+import { builtEntry } from '../test/support/processes.js';
 import { checkoutBody, checkoutLoad, combine, type LoadOptions, type LoadResult, runLoad } from './load.js';
 import { type MemoryResult, measureMemory } from './memory.js';
 import { cpuMilliseconds, startHelper } from './processes.js';
-import { proxyEntry, startNodeFlags, startProxy } from './proxy.js';
+import { startBenchProxy, startNodeFlags } from './proxy.js';
 import { measureRedisCost } from './redis.js';
 import { formatTable, mb, ms, perSecond, type Row } from './report.js';
 import { measureStartup } from './startup.js';
@@ -65,7 +66,7 @@ const summary = ({ result, serverCpuMicroseconds }: Run): Measured => ({
 
 interface Contender {
   pid: number;
-  url: string;
+  origin: string;
 }
 
 /**
@@ -82,10 +83,10 @@ async function compare<Name extends string>(
     durationSeconds: plan.loadSeconds / 2,
   });
   const names = Object.keys(servers) as Name[];
-  for (const name of names) await runLoad({ ...loadFor(servers[name].url), durationSeconds: plan.warmupSeconds });
+  for (const name of names) await runLoad({ ...loadFor(servers[name].origin), durationSeconds: plan.warmupSeconds });
   const halves = new Map<Name, Run[]>(names.map((name) => [name, []]));
   for (const name of [...names, ...[...names].reverse()]) {
-    halves.get(name)!.push(await measure(servers[name].pid, loadFor(servers[name].url)));
+    halves.get(name)!.push(await measure(servers[name].pid, loadFor(servers[name].origin)));
   }
   const merged = {} as Record<Name, Measured>;
   for (const [name, runs] of halves) {
@@ -97,7 +98,7 @@ async function compare<Name extends string>(
 }
 
 async function main(): Promise<void> {
-  if (!existsSync(proxyEntry)) throw new Error(`${proxyEntry} is missing: run \`npm run bench\` (it builds first)`);
+  if (!existsSync(builtEntry)) throw new Error(`${builtEntry} is missing: run \`npm run bench\` (it builds first)`);
   const logDirectory = mkdtempSync(join(tmpdir(), 'checkout-bench-'));
   const logFile = (name: string) => join(logDirectory, `${name}.log`);
   const startedAt = new Date();
@@ -111,23 +112,23 @@ async function main(): Promise<void> {
     cleanups.push(fake.stop);
     const pagouEnv = {
       PAGOU_API_KEY: 'bench-key',
-      PAGOU_API_URL: fake.url,
+      PAGOU_API_URL: fake.origin,
       CATALOG_FILE: demoCatalogPath,
       ...rateLimitOff,
     };
-    const forwarderEnv = { UPSTREAM_URL: fake.url, UPSTREAM_API_KEY: 'bench-key', UPSTREAM_BODY: upstreamBody };
+    const forwarderEnv = { UPSTREAM_URL: fake.origin, UPSTREAM_API_KEY: 'bench-key', UPSTREAM_BODY: upstreamBody };
     const bareServer = await startHelper('bare-forwarder.ts', forwarderEnv);
     cleanups.push(bareServer.stop);
     const expressServer = await startHelper('express-forwarder.ts', forwarderEnv);
     cleanups.push(expressServer.stop);
-    const proxy = await startProxy({ env: pagouEnv, logFile: logFile('proxy') });
+    const proxy = await startBenchProxy({ env: pagouEnv, logFile: logFile('proxy') });
     cleanups.push(proxy.stop);
-    const sandbox = await startProxy({ env: rateLimitOff, logFile: logFile('sandbox') });
+    const sandbox = await startBenchProxy({ env: rateLimitOff, logFile: logFile('sandbox') });
     cleanups.push(sandbox.stop);
-    const unflaggedProxy = await startProxy({ env: pagouEnv, logFile: logFile('proxy-unflagged'), nodeFlags: [] });
+    const unflaggedProxy = await startBenchProxy({ env: pagouEnv, logFile: logFile('proxy-unflagged'), nodeFlags: [] });
     cleanups.push(unflaggedProxy.stop);
-    const bare = { pid: bareServer.child.pid!, url: bareServer.url };
-    const expressFloor = { pid: expressServer.child.pid!, url: expressServer.url };
+    const bare = { pid: bareServer.child.pid!, origin: bareServer.origin };
+    const expressFloor = { pid: expressServer.child.pid!, origin: expressServer.origin };
 
     console.error('proxy overhead: 50 connections, then 1 connection …');
     const at50 = await compare({ bare, proxy, expressFloor }, 50);
@@ -140,10 +141,10 @@ async function main(): Promise<void> {
       durationSeconds: plan.loadSeconds,
       ...extra,
     });
-    await runLoad({ ...layerLoad(sandbox.url), durationSeconds: plan.warmupSeconds });
-    const sandboxCheckout = summary(await measure(sandbox.pid, layerLoad(sandbox.url)));
-    const healthLoad = layerLoad(proxy.url, {
-      url: `${proxy.url}/healthz`,
+    await runLoad({ ...layerLoad(sandbox.origin), durationSeconds: plan.warmupSeconds });
+    const sandboxCheckout = summary(await measure(sandbox.pid, layerLoad(sandbox.origin)));
+    const healthLoad = layerLoad(proxy.origin, {
+      url: `${proxy.origin}/healthz`,
       method: 'GET',
       body: undefined,
       headers: {},
@@ -151,17 +152,17 @@ async function main(): Promise<void> {
     });
     await runLoad({ ...healthLoad, durationSeconds: plan.warmupSeconds });
     const health = summary(await measure(proxy.pid, healthLoad));
-    await runLoad({ ...layerLoad(unflaggedProxy.url), durationSeconds: plan.warmupSeconds });
-    const unflaggedCheckout = summary(await measure(unflaggedProxy.pid, layerLoad(unflaggedProxy.url)));
+    await runLoad({ ...layerLoad(unflaggedProxy.origin), durationSeconds: plan.warmupSeconds });
+    const unflaggedCheckout = summary(await measure(unflaggedProxy.pid, layerLoad(unflaggedProxy.origin)));
     for (const stop of cleanups.splice(1)) await stop();
 
     const memoryRun = async (nodeFlags: string[]) => {
       console.error(`memory: ${plan.memorySeconds} s at 200 connections with node flags "${nodeFlags.join(' ')}" …`);
-      const fresh = await startProxy({ env: pagouEnv, logFile: logFile('memory'), nodeFlags });
+      const fresh = await startBenchProxy({ env: pagouEnv, logFile: logFile('memory'), nodeFlags });
       cleanups.push(fresh.stop);
       const result = await measureMemory(
         fresh.pid,
-        { ...checkoutLoad(fresh.url), connections: 200, durationSeconds: plan.memorySeconds },
+        { ...checkoutLoad(fresh.origin), connections: 200, durationSeconds: plan.memorySeconds },
         plan.windowSeconds,
       );
       await cleanups.pop()!();
@@ -193,10 +194,10 @@ async function main(): Promise<void> {
         CHECKOUT_URL_BASE: `${storefront.url}/checkout`,
       });
       cleanups.push(checkoutPages.stop);
-      const widgetProxy = await startProxy({
+      const widgetProxy = await startBenchProxy({
         env: {
           PAGOU_API_KEY: 'bench-key',
-          PAGOU_API_URL: checkoutPages.url,
+          PAGOU_API_URL: checkoutPages.origin,
           CATALOG_FILE: demoCatalogPath,
           ALLOWED_ORIGINS: storefront.url,
           ...rateLimitOff,
@@ -204,9 +205,9 @@ async function main(): Promise<void> {
         logFile: logFile('widget'),
       });
       cleanups.push(widgetProxy.stop);
-      storefront.setProxy(widgetProxy.url, checkoutBody.items[0]!.product);
+      storefront.setProxy(widgetProxy.origin, checkoutBody.items[0]!.product);
       widget = await measureWidget({
-        proxyUrl: widgetProxy.url,
+        proxyUrl: widgetProxy.origin,
         storefrontUrl: storefront.url,
         renders: plan.renders,
         clicks: plan.clicks,

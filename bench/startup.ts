@@ -3,9 +3,9 @@
  * every few milliseconds. The median of several cold starts, each a new process.
  */
 import { request } from 'node:http';
+import { sleep } from '../test/support/processes.js';
 import { percentile } from './load.js';
-import { sleep } from './processes.js';
-import { type ProxyOptions, spawnProxy } from './proxy.js';
+import { type BenchProxyOptions, spawnBenchProxy } from './proxy.js';
 
 export interface StartupResult {
   runs: number;
@@ -13,13 +13,15 @@ export interface StartupResult {
   runsMs: number[];
 }
 
-export async function measureStartup(options: ProxyOptions & { runs: number; body: string }): Promise<StartupResult> {
+export async function measureStartup(
+  options: BenchProxyOptions & { runs: number; body: string },
+): Promise<StartupResult> {
   const runsMs: number[] = [];
   for (let run = 0; run < options.runs; run += 1) {
-    const proxy = await spawnProxy(options);
+    const proxy = await spawnBenchProxy(options);
     try {
       const deadline = proxy.spawnedAt + 10_000;
-      while ((await postStatus(`${proxy.url}/api/checkout`, options.body)) !== 201) {
+      while ((await postStatus(`${proxy.origin}/api/checkout`, options.body)) !== 201) {
         if (performance.now() > deadline) throw new Error('the proxy did not answer 201 within 10 s');
         await sleep(2);
       }

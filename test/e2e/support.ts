@@ -29,7 +29,7 @@ export interface LogEntry {
   res?: { status: number };
 }
 
-export { freePort } from '../server/support.js';
+export { freePort } from '../support/processes.js';
 
 /** The built proxy (`node dist/server/cli/index.js`) as a child process, with its log lines parsed. */
 export class ProxyProcess {

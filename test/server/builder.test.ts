@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import request from 'supertest';
-import { assertProblem, testApp } from './support.js';
+import { assertProblem } from '../support/problems.js';
+import { testApp } from './support.js';
 
 describe('GET /builder', () => {
   it('in sandbox mode, serves the page under the same CSP as the demo, with no inline script or style', async () => {

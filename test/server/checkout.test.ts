@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import request from 'supertest';
-import { assertProblem, postCheckout, tempFile, testApp } from './support.js';
+import { assertProblem } from '../support/problems.js';
+import { postCheckout, tempFile, testApp } from './support.js';
 
 const fieldsOf = (response: request.Response) =>
   (JSON.parse(response.text) as { errors: Array<{ field: string }> }).errors.map(({ field }) => field);

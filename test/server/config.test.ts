@@ -1,13 +1,10 @@
 import assert from 'node:assert/strict';
-import { once } from 'node:events';
-import type { AddressInfo } from 'node:net';
-import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { describeConfig } from '../../server/cli/check.js';
 import { describeCatalog } from '../../server/config/load-catalog.js';
 import { ConfigError, loadConfig } from '../../server/config/load-config.js';
-import { fixtureCatalog, runEntry, tempFile } from './support.js';
+import { fixtureCatalog, tempFile } from './support.js';
 
 function problemsOf(env: Record<string, string>): string[] {
   try {
@@ -417,39 +414,6 @@ describe('which catalog is loaded', () => {
     assert.equal(
       describeCatalog(config.catalogSource, config.catalog),
       'none (CATALOG_FILE is not set, and lago only makes payment-method set-ups)',
-    );
-  });
-});
-
-describe('start-up', () => {
-  it('when the configuration is bad, exits non-zero with one message listing every bad variable', async (t) => {
-    const failure = await runEntry(t, [], {
-      env: { PORT: 'x', PAGOU_API_KEY: 'pk_live_SECRET_9', PAGOU_API_URL: 'http://insecure.example' },
-    });
-    assert.equal(failure.code, 1);
-    assert.match(failure.stderr, /Invalid configuration:\n {2}- PORT: .*\n {2}- PAGOU_API_URL: /);
-    assert.ok(!`${failure.stderr}${failure.stdout}`.includes('pk_live_SECRET_9'));
-  });
-
-  it('when the port is in use, exits 1 with one readable line, not a log record with a stack', async (t) => {
-    const taken = createServer().listen(0, '127.0.0.1');
-    await once(taken, 'listening');
-    t.after(() => taken.close());
-    const { port } = taken.address() as AddressInfo;
-    const failure = await runEntry(t, [], { env: { HOST: '127.0.0.1', PORT: String(port) } });
-    assert.equal(failure.code, 1);
-    assert.equal(
-      failure.stderr,
-      `Cannot start the checkout proxy: port ${port} on 127.0.0.1 is already in use by another program; stop it, or set PORT to a free port.\n`,
-    );
-  });
-
-  it('when checking, names the catalog that would be loaded and its product count', async (t) => {
-    const run = await runEntry(t, ['check'], { env: { CATALOG_FILE: fixtureCatalog } });
-    assert.equal(run.code, 0, run.stderr);
-    assert.match(
-      run.stdout,
-      new RegExp(`^ {2}catalog: +${fixtureCatalog.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(4 products\\)$`, 'm'),
     );
   });
 });

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { type TestContext, test } from 'node:test';
+import { test } from 'node:test';
 import { decodeJwt, decodeProtectedHeader, generateKeyPair, type JWTPayload, SignJWT } from 'jose';
 import request from 'supertest';
 import { signCustomerToken, verifyCustomerToken } from '../../server/checkout/customer-token.js';
 import { assertNoSecrets, lagoReplies, proxyToLago, TOKEN_SECRET } from './fake-lago.js';
-import { runEntry, testApp } from './support.js';
+import { testApp } from './support.js';
 
 const CUSTOMER_ID = 'cust_42';
 const secretKey = new TextEncoder().encode(TOKEN_SECRET);
@@ -213,56 +213,3 @@ test('when signCustomerToken gets a secret shorter than 32 bytes or an empty id,
     message: /externalCustomerId/,
   });
 });
-
-const runTokenCli = (t: TestContext, args: string[], options?: Parameters<typeof runEntry>[2]) =>
-  runEntry(t, ['token', ...args], options);
-
-test('when the CLI gets an id and --ttl 15m, it prints only a token that verifies for 15 minutes', async (t) => {
-  const run = await runTokenCli(t, [CUSTOMER_ID, '--ttl', '15m'], { env: { CUSTOMER_TOKEN_SECRET: TOKEN_SECRET } });
-  assert.equal(run.code, 0, run.stderr);
-  assert.match(run.stdout, /^[\w-]+\.[\w-]+\.[\w-]+\n$/);
-  const token = run.stdout.trim();
-  assert.equal(await verifyCustomerToken(token, secretKey), CUSTOMER_ID);
-  const claims = decodeJwt(token);
-  assert.equal(claims.exp! - claims.iat!, 900);
-  assertNoSecrets(run.stdout, run.stderr);
-});
-
-test('when CUSTOMER_TOKEN_SECRET is only in .env, the CLI reads it from there', async (t) => {
-  const run = await runTokenCli(t, ['josé/ü?#. x'], { dotEnv: `CUSTOMER_TOKEN_SECRET=${TOKEN_SECRET}\n` });
-  assert.equal(run.code, 0, run.stderr);
-  assert.equal(await verifyCustomerToken(run.stdout.trim(), secretKey), 'josé/ü?#. x');
-});
-
-test('when CUSTOMER_TOKEN_SECRET is missing, the CLI exits 1 naming it and prints no token', async (t) => {
-  const run = await runTokenCli(t, [CUSTOMER_ID]);
-  assert.equal(run.code, 1);
-  assert.equal(run.stdout, '');
-  assert.match(run.stderr, /CUSTOMER_TOKEN_SECRET/);
-});
-
-test('when CUSTOMER_TOKEN_SECRET is shorter than 32 bytes, the CLI exits 1 naming it without echoing it', async (t) => {
-  const run = await runTokenCli(t, [CUSTOMER_ID], { env: { CUSTOMER_TOKEN_SECRET: 'too-short-secret-value' } });
-  assert.equal(run.code, 1);
-  assert.equal(run.stdout, '');
-  assert.match(run.stderr, /CUSTOMER_TOKEN_SECRET.*32 bytes/);
-  assert.ok(!run.stderr.includes('too-short-secret-value'));
-});
-
-const badInvocations: Array<[string, string[], RegExp]> = [
-  ['no customer id', [], /Usage: checkout-button token/],
-  ['two customer ids', ['cust_1', 'cust_2'], /exactly one external customer id/],
-  ['a --ttl over 24 h', [CUSTOMER_ID, '--ttl', '25h'], /ttl/],
-  ['an unreadable --ttl', [CUSTOMER_ID, '--ttl', 'soon'], /ttl/],
-  ['an unknown option', [CUSTOMER_ID, '--expires', '1h'], /Unknown option '--expires'/],
-];
-
-for (const [what, args, message] of badInvocations) {
-  test(`when the CLI gets ${what}, it exits 1 with a message on stderr and nothing on stdout`, async (t) => {
-    const run = await runTokenCli(t, args, { env: { CUSTOMER_TOKEN_SECRET: TOKEN_SECRET } });
-    assert.equal(run.code, 1);
-    assert.equal(run.stdout, '');
-    assert.match(run.stderr, message);
-    assertNoSecrets(run.stderr);
-  });
-}

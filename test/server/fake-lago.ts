@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import type { TestContext } from 'node:test';
-import { type FakeUpstream, type RecordedRequest, sendJson, startFakeUpstream, testApp } from './support.js';
+import { type FakeUpstream, type RecordedRequest, sendJson, startFakeUpstream } from '../support/http.js';
+import { testApp } from './support.js';
 
 export const LAGO_API_KEY = 'lago-test-key-7c1e9d52b4a0';
 export const STRIPE_CHECKOUT_URL = 'https://checkout.stripe.com/c/pay/cs_test_a1B2c3D4e5F6g7H8';

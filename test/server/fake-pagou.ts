@@ -4,7 +4,7 @@ import type { ServerResponse } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
 import ajvFormats from 'ajv-formats';
-import { type FakeUpstream, type RecordedRequest, sendJson, startFakeUpstream } from './support.js';
+import { type FakeUpstream, type RecordedRequest, sendJson, startFakeUpstream } from '../support/http.js';
 
 /** Recognizable on purpose: tests search every response and log line for it. */
 export const PAGOU_TEST_KEY = 'pk_test_SECRET_recognizable_123';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type Stripe from 'stripe';
 import { z } from 'zod';
-import { type FakeUpstream, sendJson, startFakeUpstream } from './support.js';
+import { type FakeUpstream, sendJson, startFakeUpstream } from '../support/http.js';
 
 /** Recognizable on purpose: tests search every response and log line for it. */
 export const STRIPE_TEST_KEY = 'sk_test_SECRET_recognizable_456';

@@ -10,7 +10,8 @@ import type { LinkContext } from '../../server/providers/provider.js';
 import { selectingFrom } from '../../server/providers/registry.js';
 import { memoryStores } from '../../server/stores/index.js';
 import { MemoryIdempotencyStore } from '../../server/stores/memory-idempotency.js';
-import { assertProblem, eventually, postCheckout, testApp } from './support.js';
+import { assertProblem } from '../support/problems.js';
+import { eventually, postCheckout, testApp } from './support.js';
 
 const cart = { items: [{ product: 'SKU-A', quantity: 2 }] };
 

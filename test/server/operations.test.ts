@@ -2,7 +2,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import request from 'supertest';
-import { assertProblem, postCheckout, testApp } from './support.js';
+import { assertProblem } from '../support/problems.js';
+import { postCheckout, testApp } from './support.js';
 
 const METRICS_TOKEN = 'metrics-token-0123456789';
 const scrape = (app: Parameters<typeof request>[0]) =>

@@ -1,15 +1,17 @@
 import assert from 'node:assert/strict';
 import { describe, it, type TestContext } from 'node:test';
 import request from 'supertest';
+import type { ProblemCode } from '../../contract/problems.js';
+import { startFakeUpstream } from '../support/http.js';
+import type { LogCapture } from '../support/logs.js';
+import { assertProblem } from '../support/problems.js';
 import {
   CHECKOUT_LINKS_PATH,
   created,
   dropMidBody,
   type FakePagou,
-  gzippedSuccess,
   hang,
   htmlPage,
-  hugeSuccess,
   json,
   PAGOU_TEST_KEY,
   type PagouScenario,
@@ -22,24 +24,11 @@ import {
   startFakePagou,
   UPSTREAM_DETAIL,
 } from './fake-pagou.js';
-import { type LogCapture, startFakeUpstream, testApp } from './support.js';
+import { testApp } from './support.js';
 
 /** Each test is bounded; the slowest path is a 300 ms upstream timeout. */
 const bounded = { timeout: 10_000 };
-const ONE_MEGABYTE = 1024 * 1024;
-
-/** Titles are part of the contract: a code's status and title never change. */
-const titles = {
-  upstream_auth_failed: 'Provider rejected the proxy credentials',
-  upstream_rejected: 'Provider rejected the request',
-  upstream_unavailable: 'Provider unavailable',
-  upstream_bad_response: 'Provider sent an unusable answer',
-  upstream_rate_limited: 'Provider is rate limiting',
-  upstream_timeout: 'Provider timed out',
-  validation_error: 'Validation error',
-  unknown_product: 'Unknown product',
-  amount_not_allowed: 'Value-only links are disabled',
-} as const;
+const _ONE_MEGABYTE = 1024 * 1024;
 
 interface ProxyUnderTest {
   pagou: FakePagou;
@@ -81,24 +70,6 @@ function assertNoLeak(res: request.Response, logText: string): void {
   assert.ok(!res.text.includes(UPSTREAM_DETAIL), 'the upstream body reached the response');
 }
 
-function assertProblem(res: request.Response, status: number, code: keyof typeof titles): void {
-  assert.equal(res.status, status);
-  assert.match(res.headers['content-type'] ?? '', /^application\/problem\+json\b/);
-  const body = JSON.parse(res.text) as Record<string, unknown>;
-  assert.equal(typeof body.detail, 'string');
-  assert.ok((body.detail as string).length > 0);
-  const { errors, ...rest } = body;
-  if (code.startsWith('upstream_'))
-    assert.equal(errors, undefined, "upstream field errors are not the shopper's to fix");
-  assert.deepEqual(rest, {
-    type: `urn:checkout-button:problem:${code}`,
-    title: titles[code],
-    status,
-    detail: body.detail,
-    code,
-  });
-}
-
 /** The proxy called Pagou exactly once (a POST is never retried), with a request that met Pagou's contract. */
 function assertCalledOnce(pagou: FakePagou): void {
   assert.equal(pagou.requests.length, 1, 'the POST must never be retried');
@@ -108,7 +79,7 @@ function assertCalledOnce(pagou: FakePagou): void {
 const cart = { items: [{ product: 'SKU-B', quantity: 1 }] };
 
 /** One test per Pagou answer: the proxy answers `status` `code`, after exactly one call. */
-function itAnswersEach(answers: Array<[string, PagouScenario]>, status: number, code: keyof typeof titles): void {
+function itAnswersEach(answers: Array<[string, PagouScenario]>, status: number, code: ProblemCode): void {
   for (const [answer, scenario] of answers) {
     it(`when Pagou answers ${answer}, answers ${status} ${code}`, async (t) => {
       const { pagou, checkout } = await proxyTo(t, scenario);
@@ -302,20 +273,6 @@ describe('POST /api/checkout with Pagou', bounded, () => {
         'the request line is logged too',
       );
     });
-
-    it('when Pagou quotes the refused key in its error, keeps the key out of the log', async (t) => {
-      const { pagou, checkout } = await proxyTo(
-        t,
-        json(401, {
-          error: 'UNAUTHORIZED',
-          message: `Invalid API key ${PAGOU_TEST_KEY}`,
-          status: 401,
-          errors: [{ field: 'authorization', message: `Bearer ${PAGOU_TEST_KEY} is not a key` }],
-        }),
-      );
-      assertProblem(await checkout(cart), 502, 'upstream_auth_failed');
-      assertCalledOnce(pagou);
-    });
   });
 
   describe('when Pagou rejects the request', () => {
@@ -432,28 +389,10 @@ describe('POST /api/checkout with Pagou', bounded, () => {
         assertCalledOnce(pagou);
       });
     }
-
-    it('when Pagou sends a body over 1 MB with a content-length, answers 502 upstream_bad_response', async (t) => {
-      const { pagou, checkout } = await proxyTo(t, hugeSuccess(ONE_MEGABYTE, { contentLength: true }));
-      assertProblem(await checkout(cart), 502, 'upstream_bad_response');
-      assertCalledOnce(pagou);
-    });
-
-    it('when Pagou streams a body over 1 MB without a content-length, answers 502 upstream_bad_response', async (t) => {
-      const { pagou, checkout } = await proxyTo(t, hugeSuccess(ONE_MEGABYTE, { contentLength: false }));
-      assertProblem(await checkout(cart), 502, 'upstream_bad_response');
-      assertCalledOnce(pagou);
-    });
-
-    it('when Pagou sends a small gzip body that inflates past 1 MB, answers 502 upstream_bad_response', async (t) => {
-      const { pagou, checkout } = await proxyTo(t, gzippedSuccess(8 * ONE_MEGABYTE));
-      assertProblem(await checkout(cart), 502, 'upstream_bad_response');
-      assertCalledOnce(pagou);
-    });
   });
 
   describe('when the browser request is invalid, never calls Pagou', () => {
-    const invalid: Array<[string, object, 422, keyof typeof titles, Record<string, string>?]> = [
+    const invalid: Array<[string, object, 422, ProblemCode, Record<string, string>?]> = [
       ['the catalog lacks the product', { items: [{ product: 'SKU-NOPE' }] }, 422, 'unknown_product'],
       ['a line carries a price', { items: [{ product: 'SKU-A', price: 1 }] }, 422, 'validation_error'],
       [

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import request from 'supertest';
-import { assertProblem, testApp } from './support.js';
+import { assertProblem } from '../support/problems.js';
+import { testApp } from './support.js';
 
 describe('GET /api/products', () => {
   it('answers the catalog as JSON, cacheable for a minute, with a strong ETag', async () => {

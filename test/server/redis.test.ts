@@ -6,8 +6,10 @@ import assert from 'node:assert/strict';
 import { describe, it, type TestContext } from 'node:test';
 import request from 'supertest';
 import type { IdempotencyRecord } from '../../server/stores/idempotency-store.js';
+import { assertProblem } from '../support/problems.js';
+import { type RedisServer, startRedis } from '../support/redis.js';
 import { created, PAGOU_TEST_KEY, startFakePagou } from './fake-pagou.js';
-import { assertProblem, eventually, postCheckout, type RedisServer, sharedApp, startRedis } from './support.js';
+import { eventually, postCheckout, sharedApp } from './support.js';
 
 const cart = { items: [{ product: 'SKU-A', quantity: 2 }] };
 const METRICS_TOKEN = 'metrics-token-0123456789';

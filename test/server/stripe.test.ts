@@ -4,6 +4,8 @@ import request from 'supertest';
 import { DISTINCT_PRODUCTS_MAX } from '../../contract/checkout.js';
 import type { ProblemCode } from '../../contract/problems.js';
 import { STRIPE_LINE_ITEMS_MAX, stripeAmount } from '../../server/providers/stripe.js';
+import type { LogCapture } from '../support/logs.js';
+import { assertProblem } from '../support/problems.js';
 import {
   createdSession,
   type FakeStripe,
@@ -17,7 +19,7 @@ import {
   stripeError,
   stripeRefusal,
 } from './fake-stripe.js';
-import { assertProblem, type LogCapture, tempFile, testApp } from './support.js';
+import { tempFile, testApp } from './support.js';
 
 const bounded = { timeout: 10_000 };
 const SUCCESS = 'https://shop.example/thanks?session={CHECKOUT_SESSION_ID}';

@@ -5,8 +5,9 @@ import { type AddressInfo, createServer as createTcpServer } from 'node:net';
 import { describe, it, type TestContext } from 'node:test';
 import { brotliCompressSync, deflateRawSync, gzipSync } from 'node:zlib';
 import { ProblemError } from '../../server/lib/problem-error.js';
-import { forLog, postToUpstream } from '../../server/providers/upstream.js';
-import { type RecordedRequest, startFakeUpstream } from './support.js';
+import { postToUpstream } from '../../server/providers/upstream.js';
+import { type RecordedRequest, startFakeUpstream } from '../support/http.js';
+import { gzippedSuccess, hugeSuccess, type PagouScenario } from './fake-pagou.js';
 
 const ONE_MEGABYTE = 1024 * 1024;
 const success = Buffer.from(JSON.stringify({ success: true, data: { url: 'https://pay.example/1' } }));
@@ -32,7 +33,7 @@ async function callAgainst(
   return { ...outcome, requests: upstream.requests };
 }
 
-function assertProblem(error: unknown, code: string): void {
+function assertProblemError(error: unknown, code: string): void {
   assert.ok(error instanceof ProblemError, `expected a ProblemError, got ${String(error)}`);
   assert.equal(error.code, code, error.message);
 }
@@ -65,7 +66,7 @@ describe('postToUpstream', () => {
     const { error } = await callAgainst(t, (res) =>
       res.writeHead(201, { 'content-encoding': 'gzip, gzip, gzip' }).end(body),
     );
-    assertProblem(error, 'upstream_bad_response');
+    assertProblemError(error, 'upstream_bad_response');
   });
 
   it("when an error answer's body does not decode, still reports its status and headers", async (t) => {
@@ -115,15 +116,7 @@ describe('postToUpstream', () => {
     const { error } = await callAgainst(t, (res) =>
       res.writeHead(201, { 'content-encoding': 'x-unknown' }).end(success),
     );
-    assertProblem(error, 'upstream_bad_response');
-  });
-
-  it('when a body without Content-Length runs past 1 MB, answers upstream_bad_response', async (t) => {
-    const { error } = await callAgainst(t, (res) => {
-      res.writeHead(201, { 'content-type': 'application/json' });
-      res.end(Buffer.alloc(ONE_MEGABYTE + 1, 32));
-    });
-    assertProblem(error, 'upstream_bad_response');
+    assertProblemError(error, 'upstream_bad_response');
   });
 
   it('when redirected, answers upstream_unavailable and does not follow with the key', async (t) => {
@@ -132,7 +125,7 @@ describe('postToUpstream', () => {
         .writeHead(request.url === '/elsewhere' ? 201 : 307, { location: '/elsewhere' })
         .end(request.url === '/elsewhere' ? success : undefined),
     );
-    assertProblem(error, 'upstream_unavailable');
+    assertProblemError(error, 'upstream_unavailable');
     assert.deepEqual(
       requests.map(({ url }) => url),
       ['/v2/checkout-links'],
@@ -149,25 +142,37 @@ describe('postToUpstream', () => {
       },
       300,
     );
-    assertProblem(error, 'upstream_timeout');
+    assertProblemError(error, 'upstream_timeout');
     assert.ok(performance.now() - started >= 290);
   });
 });
 
-describe('forLog', () => {
-  const key = 'sk_live_QUOTED_BACK_42';
+/** An answer is read into memory, so its size is capped: at 1 MB as sent, and at 1 MB once inflated. */
+describe('the 1 MB cap on an upstream answer', () => {
+  const overTheCap: Array<[string, PagouScenario]> = [
+    ['sends a body over 1 MB with a content-length', hugeSuccess(ONE_MEGABYTE, { contentLength: true })],
+    ['streams a body over 1 MB without a content-length', hugeSuccess(ONE_MEGABYTE, { contentLength: false })],
+    ['sends a small gzip body that inflates past 1 MB', gzippedSuccess(8 * ONE_MEGABYTE)],
+  ];
+  for (const [what, scenario] of overTheCap) {
+    it(`when the upstream ${what}, answers 502 upstream_bad_response after one call`, async (t) => {
+      const { error, requests } = await callAgainst(t, (res, request) => scenario(request, res));
+      assertProblemError(error, 'upstream_bad_response');
+      assert.equal((error as ProblemError).status, 502);
+      assert.equal(requests.length, 1, 'the POST must never be retried');
+    });
+  }
 
-  it('cuts the key out of values, property names and nested text', () => {
-    const logged = JSON.stringify(
-      forLog({ message: `bad key ${key}`, errors: [{ [key]: 'invalid' }], header: `Bearer ${key}` }, key),
+  it('when the answer is just under 1 MB, reads it', async (t) => {
+    const padded = JSON.stringify({
+      success: true,
+      data: { url: 'https://pay.example/1' },
+      pad: 'x'.repeat(ONE_MEGABYTE - 100),
+    });
+    const { answer, error } = await callAgainst(t, (res) =>
+      res.writeHead(201, { 'content-type': 'application/json' }).end(padded),
     );
-    assert.ok(!logged.includes(key), logged);
-    assert.match(logged, /\[redacted\]/);
-  });
-
-  it('bounds what one log line carries', () => {
-    const logged = forLog({ message: 'x'.repeat(1024 * 1024) }, key);
-    assert.equal(typeof logged, 'string');
-    assert.ok((logged as string).length <= 501);
+    assert.equal(error, undefined);
+    assert.equal(answer?.status, 201);
   });
 });

@@ -1,5 +1,65 @@
 import { expect } from '@open-wc/testing';
 import { isSafeCheckoutUrl } from '../../contract/safe-url.js';
+import { postCheckout } from '../../widget/api-client.js';
+import { fakeProxy } from './helpers.js';
+
+/** Posts a one-product cart to a fresh session of the fake proxy, which answers according to the product. */
+const postFor = (product: string, timeout = 5_000) =>
+  postCheckout(fakeProxy().endpoint, { items: [{ product, quantity: 1 }] }, timeout);
+
+describe('postCheckout', () => {
+  it('when the proxy answers 201 with a safe URL, resolves ok with the response', async () => {
+    expect(await postFor('SKU-A')).to.deep.equal({
+      ok: true,
+      response: { url: 'https://pay.example/c/1', provider: 'sandbox' },
+    });
+  });
+
+  it('sends the request as JSON, without cookies, to {endpoint}/api/checkout even when the endpoint ends with a slash', async () => {
+    const session = fakeProxy();
+    await postCheckout(`${session.endpoint}/`, { items: [{ product: 'SKU-A', quantity: 2 }] }, 5_000);
+    const [received] = await session.received();
+    expect(received?.headers['content-type']).to.equal('application/json');
+    expect(received?.headers.cookie).to.equal('');
+    expect(received?.body).to.deep.equal({ items: [{ product: 'SKU-A', quantity: 2 }] });
+  });
+
+  for (const [product, status, code] of [
+    ['SKU-UNKNOWN', 422, 'unknown_product'],
+    ['SKU-RATE-LIMITED', 429, 'rate_limited'],
+  ] as const) {
+    it(`when the proxy answers a ${status} problem, resolves with its status, code and the problem`, async () => {
+      const outcome = await postFor(product);
+      expect(outcome).to.deep.include({ ok: false, status, code });
+      expect(outcome.ok === false && outcome.problem?.code).to.equal(code);
+      expect(outcome.ok === false && outcome.problem?.detail).to.be.a('string').and.not.be.empty;
+    });
+  }
+
+  it('when a gateway answers 502 with an HTML page, resolves bad_response with the status', async () => {
+    expect(await postFor('SKU-GATEWAY')).to.deep.equal({ ok: false, status: 502, code: 'bad_response' });
+  });
+
+  for (const product of ['SKU-JAVASCRIPT-URL', 'SKU-HTTP-URL']) {
+    it(`when the proxy answers 201 with an unsafe URL (${product}), resolves unsafe_url`, async () => {
+      expect(await postFor(product)).to.deep.equal({ ok: false, status: 201, code: 'unsafe_url' });
+    });
+  }
+
+  it('when the connection drops without an answer, resolves network_error', async () => {
+    expect(await postFor('SKU-DROP')).to.deep.equal({ ok: false, status: 0, code: 'network_error' });
+  });
+
+  it('when no answer comes within the timeout, resolves timeout', async () => {
+    expect(await postFor('SKU-SLOW', 50)).to.deep.equal({ ok: false, status: 0, code: 'timeout' });
+  });
+
+  it('when the endpoint cannot be reached at all, resolves network_error', async () => {
+    expect(
+      await postCheckout('http://127.0.0.1:1', { items: [{ product: 'SKU-A', quantity: 1 }] }, 5_000),
+    ).to.deep.equal({ ok: false, status: 0, code: 'network_error' });
+  });
+});
 
 describe('isSafeCheckoutUrl', () => {
   const safe = [

@@ -10,10 +10,20 @@ import { after, before, describe, it } from 'node:test';
 import { SignJWT } from 'jose';
 import { signCustomerToken } from '../../server/checkout/customer-token.js';
 import { loadConfig } from '../../server/config/load-config.js';
-import { LAGO_API_KEY, lagoCustomer, lagoCustomerIdOf, TOKEN_SECRET } from './fake-lago.js';
-import { PAGOU_TEST_KEY } from './fake-pagou.js';
-import { type Answer, answerOf, listenInFrontOf } from './hardening-support.js';
-import { type FakeUpstream, fixtureCatalog, type LogCapture, sendJson, startFakeUpstream } from './support.js';
+import { forLog } from '../../server/providers/upstream.js';
+import { type FakeUpstream, sendJson, startFakeUpstream } from '../support/http.js';
+import type { LogCapture } from '../support/logs.js';
+import { answerOf, assertProblem, type HttpAnswer } from '../support/problems.js';
+import {
+  assertNoSecrets,
+  LAGO_API_KEY,
+  lagoCustomer,
+  lagoCustomerIdOf,
+  proxyToLago,
+  TOKEN_SECRET,
+} from './fake-lago.js';
+import { json, PAGOU_TEST_KEY, startFakePagou, UPSTREAM_DETAIL } from './fake-pagou.js';
+import { fixtureCatalog, listenInFrontOf, postCheckout, testApp } from './support.js';
 
 const secrets = [PAGOU_TEST_KEY, LAGO_API_KEY, TOKEN_SECRET];
 const forms = secrets.flatMap((secret) => [
@@ -86,7 +96,7 @@ let pagou: FakeUpstream;
 let lago: FakeUpstream;
 let proxy: { url: string; close(): Promise<void> };
 let logs: LogCapture;
-const answers: Answer[] = [];
+const answers: HttpAnswer[] = [];
 
 before(async () => {
   pagou = await startFakeUpstream((request, res) => {
@@ -111,7 +121,7 @@ after(async () => {
   await lago?.close();
 });
 
-async function send(path: string, init: RequestInit = {}): Promise<Answer> {
+async function send(path: string, init: RequestInit = {}): Promise<HttpAnswer> {
   const answer = await answerOf(
     await fetch(`${proxy.url}${path}`, { redirect: 'manual', signal: AbortSignal.timeout(5_000), ...init }),
   );
@@ -264,5 +274,59 @@ describe('secrets never leave the proxy', { timeout: 30_000 }, () => {
         return true;
       },
     );
+  });
+});
+
+describe('the key in what the proxy logs', () => {
+  it('when Pagou quotes the refused key in its error, answers 502 upstream_auth_failed and keeps the key out of the log', async (t) => {
+    const pagou = await startFakePagou(
+      json(401, {
+        error: 'UNAUTHORIZED',
+        message: `Invalid API key ${PAGOU_TEST_KEY}`,
+        status: 401,
+        errors: [{ field: 'authorization', message: `Bearer ${PAGOU_TEST_KEY} is not a key` }],
+      }),
+    );
+    t.after(() => pagou.close());
+    const { app, logs } = testApp({ PAGOU_API_KEY: PAGOU_TEST_KEY, PAGOU_API_URL: pagou.url });
+    const res = await postCheckout(app, { items: [{ product: 'SKU-B', quantity: 1 }] });
+    assertProblem(res, 502, 'upstream_auth_failed');
+    assert.equal(pagou.requests.length, 1, 'the POST must never be retried');
+    assert.deepEqual(pagou.schemaFailures, []);
+    assertNoSecret(`${JSON.stringify(res.headers)}\n${res.text}`, 'the answer');
+    assertNoSecret(logs.text, 'the log');
+    assert.ok(!res.text.includes(UPSTREAM_DETAIL), 'the upstream body reached the response');
+  });
+
+  it('when an error body quotes the Lago key, the log line carries it redacted', async (t) => {
+    const { app, logs } = await proxyToLago(t, {
+      status: 401,
+      json: { status: 401, error: `Unauthorized: Bearer ${LAGO_API_KEY}` },
+    });
+    const res = await postCheckout(app, {
+      provider: 'lago',
+      customer_token: await signCustomerToken('cust_42', { secret: TOKEN_SECRET }),
+    });
+    assertProblem(res, 502, 'upstream_auth_failed');
+    assert.match(logs.text, /Unauthorized: Bearer \[redacted\]/);
+    assertNoSecrets(res.text, logs.text);
+  });
+});
+
+describe('forLog', () => {
+  const key = 'sk_live_QUOTED_BACK_42';
+
+  it('cuts the key out of values, property names and nested text', () => {
+    const logged = JSON.stringify(
+      forLog({ message: `bad key ${key}`, errors: [{ [key]: 'invalid' }], header: `Bearer ${key}` }, key),
+    );
+    assert.ok(!logged.includes(key), logged);
+    assert.match(logged, /\[redacted\]/);
+  });
+
+  it('bounds what one log line carries', () => {
+    const logged = forLog({ message: 'x'.repeat(1024 * 1024) }, key);
+    assert.equal(typeof logged, 'string');
+    assert.ok((logged as string).length <= 501);
   });
 });

@@ -13,10 +13,12 @@ import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
 import { signCustomerToken } from '../../server/checkout/customer-token.js';
+import type { FakeUpstream } from '../support/http.js';
+import type { LogCapture } from '../support/logs.js';
+import { answerOf, assertProblem, type HttpAnswer } from '../support/problems.js';
 import { lagoReplies, startFakeLago, TOKEN_SECRET } from './fake-lago.js';
 import { created, type FakePagou, startFakePagou } from './fake-pagou.js';
-import { type Answer, answerOf, assertWellFormedProblem, listenInFrontOf } from './hardening-support.js';
-import { type FakeUpstream, fixtureCatalog, type LogCapture } from './support.js';
+import { fixtureCatalog, listenInFrontOf } from './support.js';
 
 /** The fixture catalog's names and prices, read as plain JSON: the expectation, not the proxy's parse. */
 const catalogPrices: Record<string, { name: string; price: number }> = Object.fromEntries(
@@ -53,7 +55,7 @@ after(async () => {
 
 const upstreamCalls = () => pagou.requests.length + lago.requests.length;
 
-async function post(body: BodyInit, headers: Record<string, string>): Promise<Answer> {
+async function post(body: BodyInit, headers: Record<string, string>): Promise<HttpAnswer> {
   const response = await fetch(`${proxy.url}/api/checkout`, {
     method: 'POST',
     headers,
@@ -68,7 +70,7 @@ async function post(body: BodyInit, headers: Record<string, string>): Promise<An
  * The one property: a success made exactly one upstream call and sent only catalog prices; any
  * other answer is a well-formed 4xx problem and made none.
  */
-async function assertHandled(send: () => Promise<Answer>, sent: unknown): Promise<Answer> {
+async function assertHandled(send: () => Promise<HttpAnswer>, sent: unknown): Promise<HttpAnswer> {
   const callsBefore = upstreamCalls();
   const pagouBefore = pagou.requests.length;
   const answer = await send();
@@ -80,7 +82,7 @@ async function assertHandled(send: () => Promise<Answer>, sent: unknown): Promis
     return answer;
   }
   assert.ok(answer.status >= 400 && answer.status < 500, `a 4xx ${context}`);
-  assertWellFormedProblem(answer, context);
+  assertProblem(answer, context);
   assert.equal(calls, 0, `no upstream call ${context}`);
   return answer;
 }
@@ -393,7 +395,7 @@ describe('POST /api/checkout under arbitrary input', { timeout: 60_000 }, () => 
           { encoding, body },
         );
         assert.equal(answer.status, 400, `${encoding} ${JSON.stringify(body)}`);
-        assert.equal(assertWellFormedProblem(answer, encoding).code, 'bad_request');
+        assert.equal(assertProblem(answer, encoding).code, 'bad_request');
       }
     }
   });

@@ -12,9 +12,11 @@ import { after, before, describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import type { ProblemCode } from '../../contract/problems.js';
 import { signCustomerToken } from '../../server/checkout/customer-token.js';
+import { type FakeUpstream, sendJson, startFakeUpstream } from '../support/http.js';
+import type { LogCapture } from '../support/logs.js';
+import { answerOf, assertProblem } from '../support/problems.js';
 import { lagoCustomer, lagoCustomerIdOf, TOKEN_SECRET } from './fake-lago.js';
-import { answerOf, assertWellFormedProblem, listenInFrontOf } from './hardening-support.js';
-import { type FakeUpstream, type LogCapture, sendJson, startFakeUpstream } from './support.js';
+import { listenInFrontOf } from './support.js';
 
 // Long enough that a loaded CI machine still inflates the gzip bomb's first megabyte in time,
 // short enough that the hangs keep the file quick.
@@ -302,7 +304,7 @@ async function send(planned: Planned): Promise<string | undefined> {
       assert.equal(answer.status, 201, `${context}: ${answer.text}`);
       assert.match((JSON.parse(answer.text) as { url: string }).url, /^https:\/\//);
     } else {
-      assert.equal(assertWellFormedProblem(answer, context).code, expect.code, context);
+      assert.equal(assertProblem(answer, context).code, expect.code, context);
     }
     return undefined;
   } catch (error) {
