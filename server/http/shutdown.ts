@@ -27,7 +27,6 @@ export function gracefulShutdown(
     stop(reason) {
       stopped ??= new Promise((resolve) => {
         for (const res of unsent) if (!res.headersSent) res.setHeader('connection', 'close');
-        logger.info({ signal: reason }, 'shutting down: no new connections, finishing in-flight requests');
         const timer = setTimeout(() => {
           logger.warn('in-flight requests outlived the grace period; closing them');
           server.closeAllConnections();
@@ -39,6 +38,8 @@ export function gracefulShutdown(
           resolve();
         });
         server.closeIdleConnections();
+        // Logged once it is true: a reader of the log may rely on new connections being refused.
+        logger.info({ signal: reason }, 'shutting down: no new connections, finishing in-flight requests');
       });
       return stopped;
     },
