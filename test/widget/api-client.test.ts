@@ -9,9 +9,10 @@ const postFor = (product: string, timeout = 5_000) =>
 
 describe('postCheckout', () => {
   it('when the proxy answers 201 with a safe URL, resolves ok with the response', async () => {
-    expect(await postFor('SKU-A')).to.deep.equal({
+    const { endpoint } = fakeProxy();
+    expect(await postCheckout(endpoint, { items: [{ product: 'SKU-A', quantity: 1 }] }, 5_000)).to.deep.equal({
       ok: true,
-      response: { url: 'https://pay.example/c/1', provider: 'sandbox' },
+      response: { url: new URL(`${endpoint}/pay`, location.href).href, provider: 'sandbox' },
     });
   });
 
