@@ -52,7 +52,7 @@ export function createApp(config: Config, deps: AppDeps): Express {
   app.post('/api/checkout', checkoutMetrics(metrics));
   app.get(errorPageStylesheetPath, errorPageStylesheet);
   app.use(widgetScriptRoutes(deps.widgetBundlePath ?? widgetBundlePath));
-  app.use('/api', originPolicy(config.allowedOrigins));
+  app.use('/api', originPolicy(config.allowedOrigins, config.publicOrigin));
   app.use(productRoutes(config.catalog));
   app.use(
     checkoutRoutes(config, providers, {

@@ -1,6 +1,6 @@
 import type { CheckoutRequest, CheckoutResponse } from '../contract/checkout.js';
 import type { Problem, ProblemCode } from '../contract/problems.js';
-import { isSafeCheckoutUrl } from '../contract/safe-url.js';
+import { safeCheckoutUrl } from '../contract/safe-url.js';
 
 /** Failures found in the browser, where no problem document exists. */
 export type ClientErrorCode =
@@ -69,8 +69,9 @@ async function postOnce(url: string, body: string, key: string, signal: AbortSig
     const { status } = response;
     const json = await readJson(response);
     if (response.ok) {
-      if (!isSafeCheckoutUrl(json?.url)) return { ok: false, status, code: json?.url ? 'unsafe_url' : 'bad_response' };
-      return { ok: true, response: json as unknown as CheckoutResponse };
+      const url = safeCheckoutUrl(json?.url);
+      if (!url) return { ok: false, status, code: json?.url ? 'unsafe_url' : 'bad_response' };
+      return { ok: true, response: { ...(json as unknown as CheckoutResponse), url } };
     }
     if (typeof json?.code !== 'string') return { ok: false, status, code: 'bad_response' };
     const problem = json as unknown as Problem;

@@ -39,6 +39,7 @@ const failures: Record<CheckoutErrorCode, Failure> = {
   upstream_unavailable: ['unavailable'],
   upstream_timeout: ['unavailable'],
   upstream_rate_limited: ['unavailable'],
+  proxy_busy: ['unavailable'],
   upstream_bad_response: ['unavailable'],
   internal_error: ['unavailable', ''],
   rate_limited: ['unavailable'],
@@ -47,6 +48,7 @@ const failures: Record<CheckoutErrorCode, Failure> = {
   mixed_currencies: ['setup', ''],
   amount_not_allowed: ['amount', 'AMOUNT_MAX'],
   amount_out_of_range: ['amount', 'amount, AMOUNT_MIN, AMOUNT_MAX'],
+  currency_not_allowed: ['currency', 'currency, AMOUNT_CURRENCY, AMOUNT_LIMITS'],
   // Read by field, below.
   validation_error: ['setup'],
   origin_not_allowed: ['setup', ''],

@@ -50,6 +50,12 @@ export interface ValueOnlyBounds {
   max: number;
 }
 
+/**
+ * The currencies value-only links may be in, each with its own bounds (500 is R$ 5 but US$ 0.03 in
+ * IDR). The first is the currency of an amount sent without one.
+ */
+export type ValueOnlyLimits = ReadonlyMap<Currency, ValueOnlyBounds>;
+
 /** What pricing reads of a valid request: the cart (quantities defaulted) or the amount. */
 export interface PricingRequest {
   items?: Array<{ product: string; quantity: number }>;
@@ -64,7 +70,7 @@ export interface PricingRequest {
 export function priceCheckout(
   request: PricingRequest,
   catalog: Catalog,
-  valueOnly: ValueOnlyBounds | undefined,
+  valueOnly: ValueOnlyLimits | undefined,
   details: CheckoutDetails = {},
 ): PricedCheckout {
   if (request.items) return { ...priceCart(request.items, catalog), ...details };
@@ -75,16 +81,24 @@ export function priceCheckout(
       'amount_not_allowed',
       'This shop does not accept value-only payments; name a product instead.',
     );
-  if (amount < valueOnly.min || amount > valueOnly.max) {
+  const allowed = [...valueOnly.keys()];
+  const currency = request.currency ?? allowed[0]!;
+  const bounds = valueOnly.get(currency);
+  if (!bounds) {
     throw new ProblemError(
-      'amount_out_of_range',
-      `The amount must be from ${valueOnly.min} to ${valueOnly.max} (minor units).`,
-      {
-        errors: [{ field: 'amount', message: `must be from ${valueOnly.min} to ${valueOnly.max}` }],
-      },
+      'currency_not_allowed',
+      `This shop takes value-only payments in ${allowed.join(', ')} only, not ${currency}.`,
+      { errors: [{ field: 'currency', message: `must be ${allowed.join(' or ')}` }] },
     );
   }
-  return { kind: 'amount', amount, currency: request.currency ?? 'BRL', ...details };
+  if (amount < bounds.min || amount > bounds.max) {
+    throw new ProblemError(
+      'amount_out_of_range',
+      `The amount must be from ${bounds.min} to ${bounds.max} (minor units of ${currency}).`,
+      { errors: [{ field: 'amount', message: `must be from ${bounds.min} to ${bounds.max}` }] },
+    );
+  }
+  return { kind: 'amount', amount, currency, ...details };
 }
 
 function priceCart(items: NonNullable<PricingRequest['items']>, catalog: Catalog): PricedCart {

@@ -9,7 +9,10 @@ export function describeConfig(config: Config): string {
   const providers = config.sandbox
     ? 'sandbox (no provider key is set)'
     : config.providers.map(({ module }) => module.name).join(', ');
-  const valueOnly = config.valueOnly ? `${config.valueOnly.min} to ${config.valueOnly.max} (minor units)` : 'off';
+  const valueOnly = config.valueOnly
+    ? [...config.valueOnly].map(([currency, { min, max }]) => `${currency} ${min} to ${max}`).join(', ') +
+      ' (minor units)'
+    : 'off';
   const ttlHours = `records kept ${config.idempotencyTtlMs / 3_600_000} h`;
   // The URL may carry a password: name the host only.
   const shared = config.redisUrl

@@ -1,8 +1,8 @@
-import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp } from '../app.js';
 import { describeCatalog } from '../config/load-catalog.js';
 import type { Config } from '../config/load-config.js';
+import { createHttpServer } from '../http/http-server.js';
 import { gracefulShutdown } from '../http/shutdown.js';
 import { createLogger } from '../lib/logger.js';
 import { createMetrics } from '../lib/metrics.js';
@@ -10,16 +10,15 @@ import { createProviders } from '../providers/registry.js';
 import { memoryStores, redisStores } from '../stores/index.js';
 import { fail } from './output.js';
 
-/** In-flight requests get this long to finish after SIGTERM/SIGINT. */
-const SHUTDOWN_GRACE_MS = 10_000;
-
 /** Listens with `config` until SIGTERM or SIGINT, then shuts down gracefully and exits. */
 export function start(config: Config): void {
   const logger = createLogger(config.logLevel);
   const providers = createProviders(config.providers, { upstreamTimeoutMs: config.upstreamTimeoutMs });
   const metrics = createMetrics();
   const stores = config.redisUrl ? redisStores(config.redisUrl, { logger, metrics }) : memoryStores();
-  const server = createServer(createApp(config, { logger, providers, stores, metrics }));
+  const server = createHttpServer(createApp(config, { logger, providers, stores, metrics }), {
+    maxConnections: config.maxConnections,
+  });
   server.on('error', (error: NodeJS.ErrnoException) => {
     process.exit(fail(`Cannot start the checkout proxy: ${listenFailure(error, config)}`));
   });
@@ -34,7 +33,7 @@ export function start(config: Config): void {
     logger.info(`catalog: ${describeCatalog(config.catalogSource, config.catalog)}`);
     for (const warning of config.warnings) logger.warn(warning);
   });
-  const shutdown = gracefulShutdown(server, { logger, graceMs: SHUTDOWN_GRACE_MS });
+  const shutdown = gracefulShutdown(server, { logger, graceMs: config.shutdownGraceMs });
   const stop = (signal: NodeJS.Signals) =>
     void shutdown
       .stop(signal)

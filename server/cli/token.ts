@@ -5,8 +5,9 @@ import { fail } from './output.js';
 export const tokenUsage = `Usage: checkout-button token <external_customer_id> [--ttl 15m]
 
 Prints a customer token for <checkout-button provider="lago" customer-token="…">, signed with
-CUSTOMER_TOKEN_SECRET (from the environment or .env). --ttl takes seconds or a span such as
-90s, 15m, 2h or 1d (at most 24 hours); the default is 15m.`;
+CUSTOMER_TOKEN_SECRET (from the environment or .env) and bound to CUSTOMER_TOKEN_AUDIENCE when
+that is set. --ttl takes seconds or a span such as 90s, 15m, 2h or 1d (at most 24 hours); the
+default is 15m.`;
 
 /**
  * Writes the token alone on stdout, so `$(npx checkout-button token id)` captures just it; errors go
@@ -41,7 +42,8 @@ export async function token(argv: string[]): Promise<number> {
     return fail(`CUSTOMER_TOKEN_SECRET must be at least ${MIN_SECRET_BYTES} bytes.`);
 
   try {
-    process.stdout.write(`${await signCustomerToken(customerId, { secret, ttl: values.ttl })}\n`);
+    const audience = process.env.CUSTOMER_TOKEN_AUDIENCE?.trim() || undefined;
+    process.stdout.write(`${await signCustomerToken(customerId, { secret, ttl: values.ttl, audience })}\n`);
     return 0;
   } catch (error) {
     if (error instanceof TypeError) return fail(error.message);

@@ -3,8 +3,20 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { Catalog } from '../checkout/catalog.js';
 import { MIN_SECRET_BYTES } from '../checkout/customer-token.js';
-import type { ValueOnlyBounds } from '../checkout/pricing.js';
-import { duration, integer, listenHost, onOff, origins, pageUrl, redisUrl, secret } from '../lib/env.js';
+import type { ValueOnlyLimits } from '../checkout/pricing.js';
+import {
+  amountLimits,
+  currency,
+  duration,
+  integer,
+  listenHost,
+  onOff,
+  origins,
+  pageUrl,
+  publicUrl,
+  redisUrl,
+  secret,
+} from '../lib/env.js';
 import { type LogLevel, logLevels } from '../lib/logger.js';
 import type { ConfiguredProvider } from '../providers/provider.js';
 import { providerModules } from '../providers/registry.js';
@@ -19,9 +31,17 @@ export interface Config {
   trustProxy: number;
   /** Origins, besides the proxy's own, that may call the API from a browser. */
   allowedOrigins: string[];
-  /** Bounds for value-only links, in minor units; undefined when value-only links are disabled. */
-  valueOnly: ValueOnlyBounds | undefined;
+  /** The proxy's own origin as browsers reach it; undefined takes it from each request's `Host`. */
+  publicOrigin: string | undefined;
+  /** Value-only links' currencies and bounds; undefined when value-only links are disabled. */
+  valueOnly: ValueOnlyLimits | undefined;
   upstreamTimeoutMs: number;
+  /** How many provider calls may run at once; the next one is refused with 503 proxy_busy. */
+  upstreamConcurrency: number;
+  /** How long in-flight requests get to finish after SIGTERM; always longer than `upstreamTimeoutMs`. */
+  shutdownGraceMs: number;
+  /** Open client connections the server keeps at most; Node closes the ones beyond it at once. */
+  maxConnections: number;
   rateLimitPerMinute: number;
   catalog: Catalog;
   /** Where the catalog came from, for the start-up line: `CATALOG_FILE`, the demo's, or none. */
@@ -34,6 +54,8 @@ export interface Config {
   sandbox: boolean;
   /** HS256 secret for customer tokens; random per start in sandbox mode when none is configured. */
   customerTokenSecret: Uint8Array | undefined;
+  /** The `aud` every customer token must name; undefined checks no audience. */
+  customerTokenAudience: string | undefined;
   /** Serve the demo storefront at `/`. */
   demo: boolean;
   /** Serve the snippet builder at `/builder`. */
@@ -55,12 +77,20 @@ const coreVariables = {
   LOG_LEVEL: z.enum(logLevels).default('info'),
   TRUST_PROXY: integer(0, 10).default(0),
   ALLOWED_ORIGINS: origins.default([]),
+  PUBLIC_URL: publicUrl.optional(),
   AMOUNT_MIN: integer(1, Number.MAX_SAFE_INTEGER).optional(),
   AMOUNT_MAX: integer(1, Number.MAX_SAFE_INTEGER).optional(),
+  AMOUNT_CURRENCY: currency.optional(),
+  AMOUNT_LIMITS: amountLimits.optional(),
   UPSTREAM_TIMEOUT_MS: integer(100, 120_000).default(10_000),
+  // Under the common limit of 1024 open files: 512 client connections and 256 provider calls.
+  UPSTREAM_CONCURRENCY: integer(1, 10_000).default(256),
+  MAX_CONNECTIONS: integer(1, 1_000_000).default(512),
+  SHUTDOWN_GRACE_MS: integer(1_000, 600_000).optional(),
   RATE_LIMIT_PER_MINUTE: integer(1, 1_000_000).default(30),
   CATALOG_FILE: z.string().optional(),
   CUSTOMER_TOKEN_SECRET: secret(MIN_SECRET_BYTES).optional(),
+  CUSTOMER_TOKEN_AUDIENCE: z.string().max(255, 'must be at most 255 characters').optional(),
   DEMO: onOff.optional(),
   BUILDER: onOff.optional(),
   CHECKOUT_SUCCESS_URL: pageUrl.optional(),
@@ -83,11 +113,23 @@ type Variables = z.output<typeof environment>;
 function crossProblems(env: Readonly<Record<string, unknown>>): string[] {
   const problems: string[] = [];
   const { AMOUNT_MIN: min, AMOUNT_MAX: max } = env;
-  if (min !== undefined && max === undefined) {
+  if (min !== undefined && max === undefined && env.AMOUNT_LIMITS === undefined) {
     problems.push('AMOUNT_MIN: is set but AMOUNT_MAX is not; set AMOUNT_MAX to enable value-only links');
   }
   if (typeof min === 'number' && typeof max === 'number' && min > max) {
     problems.push('AMOUNT_MIN: must not be greater than AMOUNT_MAX');
+  }
+  const oneCurrency = [min, max, env.AMOUNT_CURRENCY].some((value) => value !== undefined);
+  if (env.AMOUNT_LIMITS !== undefined && oneCurrency) {
+    problems.push(
+      'AMOUNT_LIMITS: replaces AMOUNT_MIN, AMOUNT_MAX and AMOUNT_CURRENCY; set either AMOUNT_LIMITS or those, not both',
+    );
+  }
+  const { SHUTDOWN_GRACE_MS: grace, UPSTREAM_TIMEOUT_MS: timeout } = env;
+  if (typeof grace === 'number' && typeof timeout === 'number' && grace < timeout + GRACE_MARGIN_MS) {
+    problems.push(
+      `SHUTDOWN_GRACE_MS: must be at least UPSTREAM_TIMEOUT_MS + ${GRACE_MARGIN_MS} (${timeout + GRACE_MARGIN_MS}), so a checkout waiting on a provider can finish`,
+    );
   }
   for (const module of providerModules) {
     for (const [variable, message] of module.crossCheck?.(env) ?? []) problems.push(`${variable}: ${message}`);
@@ -102,6 +144,10 @@ type Environment = Record<string, string | undefined>;
 
 /** No money moves in sandbox mode, so value-only links work there out of the box, within these bounds. */
 const SANDBOX_VALUE_ONLY = { min: 1, max: 100_000 } as const;
+/** Time, beyond the upstream timeout, for an in-flight checkout to read its request and send its answer. */
+const GRACE_MARGIN_MS = 1_000;
+/** The shutdown grace period when none is set: Docker's default stop timeout, or longer for a longer upstream timeout. */
+const defaultShutdownGraceMs = (upstreamTimeoutMs: number) => Math.max(10_000, upstreamTimeoutMs + 5_000);
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -149,13 +195,12 @@ export function loadConfig(env: Environment, readText = (path: string) => readFi
     logLevel: vars.LOG_LEVEL,
     trustProxy: vars.TRUST_PROXY,
     allowedOrigins: vars.ALLOWED_ORIGINS,
-    valueOnly:
-      vars.AMOUNT_MAX !== undefined
-        ? { min: vars.AMOUNT_MIN ?? 1, max: vars.AMOUNT_MAX }
-        : sandbox
-          ? SANDBOX_VALUE_ONLY
-          : undefined,
+    publicOrigin: vars.PUBLIC_URL,
+    valueOnly: valueOnlyLimits(vars, sandbox),
     upstreamTimeoutMs: vars.UPSTREAM_TIMEOUT_MS,
+    upstreamConcurrency: vars.UPSTREAM_CONCURRENCY,
+    shutdownGraceMs: vars.SHUTDOWN_GRACE_MS ?? defaultShutdownGraceMs(vars.UPSTREAM_TIMEOUT_MS),
+    maxConnections: vars.MAX_CONNECTIONS,
     rateLimitPerMinute: vars.RATE_LIMIT_PER_MINUTE,
     catalog: catalog.catalog,
     catalogSource: catalog.source,
@@ -163,6 +208,7 @@ export function loadConfig(env: Environment, readText = (path: string) => readFi
     providers,
     sandbox,
     customerTokenSecret: tokenSecret === undefined ? undefined : new TextEncoder().encode(tokenSecret),
+    customerTokenAudience: vars.CUSTOMER_TOKEN_AUDIENCE,
     demo,
     builder: vars.BUILDER === undefined ? demo : vars.BUILDER === 'on',
     returnUrls: { success: vars.CHECKOUT_SUCCESS_URL, cancel: vars.CHECKOUT_CANCEL_URL },
@@ -170,4 +216,15 @@ export function loadConfig(env: Environment, readText = (path: string) => readFi
     idempotencyTtlMs: vars.IDEMPOTENCY_TTL,
     metricsToken: vars.METRICS_TOKEN,
   };
+}
+
+/**
+ * `AMOUNT_LIMITS` for several currencies, or `AMOUNT_MIN`..`AMOUNT_MAX` in `AMOUNT_CURRENCY` for
+ * one; in sandbox mode, 1 to 100000 when neither is set. Off otherwise.
+ */
+function valueOnlyLimits(vars: Variables, sandbox: boolean): ValueOnlyLimits | undefined {
+  if (vars.AMOUNT_LIMITS !== undefined) return vars.AMOUNT_LIMITS;
+  const bounds =
+    vars.AMOUNT_MAX !== undefined ? { min: vars.AMOUNT_MIN ?? 1, max: vars.AMOUNT_MAX } : sandbox && SANDBOX_VALUE_ONLY;
+  return bounds ? new Map([[vars.AMOUNT_CURRENCY ?? 'BRL', bounds]]) : undefined;
 }

@@ -15,10 +15,10 @@ import type { ValidCheckoutRequest } from './schemas.js';
 export function checkoutDetails(
   req: Request,
   request: ValidCheckoutRequest,
-  { allowedOrigins, returnUrls }: Pick<Config, 'allowedOrigins' | 'returnUrls'>,
+  { allowedOrigins, returnUrls, publicOrigin }: Pick<Config, 'allowedOrigins' | 'returnUrls' | 'publicOrigin'>,
 ): CheckoutDetails {
   const isListed = originMatcher(allowedOrigins);
-  const allowed = (origin: string) => origin === requestOrigin(req) || isListed(origin);
+  const allowed = (origin: string) => origin === requestOrigin(req, publicOrigin) || isListed(origin);
   const errors: FieldError[] = [];
   for (const field of ['success_url', 'cancel_url'] as const) {
     const url = request[field];

@@ -2,7 +2,24 @@
 import { z } from 'zod';
 import { CART_LINES_MAX, type CheckoutRequest, QUANTITY_MAX, REFERENCE_PATTERN } from '../../contract/checkout.js';
 import { currencies } from '../../contract/currencies.js';
-import { isSafeCheckoutUrl } from '../../contract/safe-url.js';
+import { safeCheckoutUrl } from '../../contract/safe-url.js';
+import { integer } from '../lib/env.js';
+
+/**
+ * Control characters (NUL among them), lone surrogates and the bidirectional embeddings, overrides
+ * and isolates: a title with them shows the shopper something other than what it says, on a
+ * provider's page that carries the shop's name (U+202E makes "Donation \u202E05.99$" read
+ * "Donation $99.50").
+ */
+const deceptiveCharacters = /[\p{Cc}\p{Cs}\u202A-\u202E\u2066-\u2069]/u;
+
+/** Free text shown on the hosted checkout page. */
+const title = z
+  .string()
+  .trim()
+  .min(1)
+  .max(255)
+  .refine((text) => !deceptiveCharacters.test(text), 'must not contain control or bidirectional-override characters');
 
 const cartLine = z.strictObject({
   product: z.string().min(1).max(255),
@@ -15,12 +32,14 @@ const checkoutDetails = {
   success_url: z
     .string()
     .max(2048)
-    .refine(isSafeCheckoutUrl, 'must be an absolute https URL (http only on a loopback host)')
+    .refine((url) => safeCheckoutUrl(url) !== undefined, 'must be an absolute https URL (http only on a loopback host)')
+    .transform((url) => safeCheckoutUrl(url)!)
     .optional(),
   cancel_url: z
     .string()
     .max(2048)
-    .refine(isSafeCheckoutUrl, 'must be an absolute https URL (http only on a loopback host)')
+    .refine((url) => safeCheckoutUrl(url) !== undefined, 'must be an absolute https URL (http only on a loopback host)')
+    .transform((url) => safeCheckoutUrl(url)!)
     .optional(),
 };
 
@@ -30,7 +49,7 @@ export const checkoutRequest = z
     items: z.array(cartLine).min(1).max(CART_LINES_MAX).optional(),
     amount: z.int().min(1).max(Number.MAX_SAFE_INTEGER).optional(),
     currency: z.enum(currencies).optional(),
-    title: z.string().trim().min(1).max(255).optional(),
+    title: title.optional(),
     provider: z.string().min(1).max(64).optional(),
     // An empty token is a missing one: verification answers 401 invalid_customer_token, not a 422.
     customer_token: z.string().max(4096).optional(),
@@ -79,10 +98,11 @@ export const schemaMatchesContract: Same<z.input<typeof checkoutRequest>, Checko
 export const checkoutForm = z
   .strictObject({
     product: z.string().min(1).max(255).optional(),
-    quantity: z.coerce.number().pipe(z.int().min(1).max(QUANTITY_MAX)).optional(),
-    amount: z.coerce.number().pipe(z.int().min(1).max(Number.MAX_SAFE_INTEGER)).optional(),
+    // Plain decimal digits, as a number input sends a whole number: not `0x10`, `1e1` or ` 5`.
+    quantity: integer(1, QUANTITY_MAX).optional(),
+    amount: integer(1, Number.MAX_SAFE_INTEGER).optional(),
     currency: z.enum(currencies).optional(),
-    title: z.string().trim().min(1).max(255).optional(),
+    title: title.optional(),
     provider: z.string().min(1).max(64).optional(),
     ...checkoutDetails,
   })

@@ -60,7 +60,7 @@ export const lagoProvider = defineProvider({
       }
       const url = `${apiUrl}/api/v1/customers/${encodeURIComponent(customerId)}/checkout_url`;
       const answer = await postToUpstream({ provider: 'Lago', url, apiKey, timeoutMs });
-      if (answer.status >= 200 && answer.status < 300) return checkoutUrlOf(answer.json, customerId, log);
+      if (answer.status >= 200 && answer.status < 300) return checkoutUrlOf(answer.json, customerId, apiKey, log);
 
       const body = asObject(answer.json) as LagoError | undefined;
       const diagnostics = {
@@ -79,7 +79,7 @@ export const lagoProvider = defineProvider({
  * documents before 2026-04 showed it unwrapped. A top-level `checkout_url` therefore comes from
  * something that is not Lago, and is refused rather than trusted.
  */
-function checkoutUrlOf(json: unknown, customerId: string, log: Logger): string {
+function checkoutUrlOf(json: unknown, customerId: string, apiKey: string, log: Logger): string {
   const customer = asObject(asObject(json)?.customer);
   if (!customer) {
     throw new ProblemError(
@@ -87,7 +87,7 @@ function checkoutUrlOf(json: unknown, customerId: string, log: Logger): string {
       "Lago answered without a customer object; check that LAGO_API_URL is Lago's base URL (without /api/v1).",
     );
   }
-  const url = checkoutUrlFrom(customer.checkout_url, 'Lago');
+  const url = checkoutUrlFrom(customer.checkout_url, 'Lago', apiKey);
   // A URL for another customer would save this shopper's card on someone else's account.
   if (customer.external_customer_id !== undefined && customer.external_customer_id !== customerId) {
     log.warn({ upstream: 'lago' }, 'Lago answered for a different external_customer_id than requested');

@@ -36,7 +36,7 @@ export const pagouProvider = defineProvider({
       if (answer.status >= 200 && answer.status < 300) {
         const body = answer.json as { success?: unknown; data?: { url?: unknown } } | undefined;
         if (body?.success === false) throw new ProblemError('upstream_bad_response', 'Pagou answered success: false.');
-        return checkoutUrlFrom(body?.data?.url, 'Pagou');
+        return checkoutUrlFrom(body?.data?.url, 'Pagou', apiKey);
       }
       log.warn(
         { upstream: 'pagou', status: answer.status, error: forLog(summarize(answer.json), apiKey) },

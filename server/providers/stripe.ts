@@ -61,7 +61,7 @@ export const stripeProvider = defineProvider({
   create: ({ apiKey, apiUrl }, { upstreamTimeoutMs }) => {
     const stripe = new Stripe(apiKey, {
       // Stripe's client encodes the parameters and classifies the errors; the proxy's own client
-      // sends the request, with the bounds every provider call has (one deadline, no redirects, 1 MB).
+      // sends the request, with the bounds every provider call has (one deadline, no redirects, 64 KB).
       httpClient: boundedHttpClient(apiUrl, upstreamTimeoutMs),
       // A retry could hand the shopper a second session; a client's Idempotency-Key covers its own retries.
       maxNetworkRetries: 0,
@@ -80,7 +80,7 @@ export const stripeProvider = defineProvider({
         } catch (error) {
           throw problemFor(error, apiKey, log);
         }
-        return checkoutUrlFrom(session.url, 'Stripe');
+        return checkoutUrlFrom(session.url, 'Stripe', apiKey);
       },
     };
   },

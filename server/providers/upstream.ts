@@ -2,12 +2,16 @@ import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { promisify } from 'node:util';
 import { brotliDecompress, gunzip, inflate, inflateRaw, type ZlibOptions } from 'node:zlib';
-import { isSafeCheckoutUrl } from '../../contract/safe-url.js';
+import { safeCheckoutUrl } from '../../contract/safe-url.js';
 import { ProblemError } from '../lib/problem-error.js';
 
-/** A provider's answer is a small JSON document; anything larger is refused, compressed or not. */
-const MAX_UPSTREAM_BODY_BYTES = 1024 * 1024;
-/** Real servers apply one coding; a long stack would be up to 1 MB of inflating per layer. */
+/**
+ * A provider's answer is a JSON document of a few hundred bytes; anything over 64 KB is refused,
+ * compressed or not. Every call in flight may hold this much twice (read and decoded), so it bounds
+ * the memory a hostile provider can make the proxy hold.
+ */
+export const MAX_UPSTREAM_BODY_BYTES = 64 * 1024;
+/** Real servers apply one coding; a long stack would be up to 64 KB of inflating per layer. */
 const MAX_CONTENT_CODINGS = 2;
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 
@@ -68,7 +72,7 @@ export interface UpstreamExchange {
   body: string;
 }
 
-/** A provider's answer with its body as text (decoded, at most 1 MB). */
+/** A provider's answer with its body as text (decoded, at most `MAX_UPSTREAM_BODY_BYTES`). */
 export interface UpstreamText {
   status: number;
   header(name: string): string | undefined;
@@ -186,7 +190,7 @@ const decoders: Record<string, Decoder> = {
 
 /**
  * Undoes a Content-Encoding the proxy did not ask for (it sends `Accept-Encoding: identity`),
- * outermost coding first, each stage held to the same 1 MB so a small gzip bomb stays small, and
+ * outermost coding first, each stage held to the same 64 KB so a small gzip bomb stays small, and
  * the timeout checked between stages.
  */
 async function decode(
@@ -240,10 +244,30 @@ function parseJson(text: string): unknown {
   }
 }
 
-/** The hosted page URL from a provider's answer, refused unless it is safe to send a shopper to. */
-export function checkoutUrlFrom(candidate: unknown, provider: string): string {
-  if (isSafeCheckoutUrl(candidate)) return candidate;
-  throw new ProblemError('upstream_bad_response', `${provider} answered without a usable https checkout URL.`);
+/**
+ * The hosted page URL from a provider's answer, normalized, and refused unless it is safe to send a
+ * shopper to and carries no form of the proxy's key (a provider that echoes it into a link would
+ * hand it to the browser, its history and every analytics script on the page).
+ */
+export function checkoutUrlFrom(candidate: unknown, provider: string, apiKey: string): string {
+  const url = safeCheckoutUrl(candidate);
+  if (url === undefined)
+    throw new ProblemError('upstream_bad_response', `${provider} answered without a usable https checkout URL.`);
+  // `search`, not `test`: the pattern is global, and `test` would carry its lastIndex to the next call.
+  if (`${candidate as string}\n${url}\n${percentDecoded(url)}`.search(keyPattern(apiKey)) !== -1)
+    throw new ProblemError(
+      'upstream_bad_response',
+      `${provider} answered with a checkout URL that carries the API key.`,
+    );
+  return url;
+}
+
+function percentDecoded(url: string): string {
+  try {
+    return decodeURIComponent(url);
+  } catch {
+    return url;
+  }
 }
 
 /** Seconds to wait, from a `Retry-After` header (seconds or an HTTP date); undefined when absent or unreadable. */
@@ -267,10 +291,43 @@ const MAX_LOGGED_CHARS = 500;
 
 /**
  * A provider's diagnostics for the operator's log: bounded, and with the key cut out wherever it
- * appears (a value, a property name, an echoed header), should the provider quote it back.
+ * appears (a value, a property name, an echoed header) and in whatever form it is quoted back.
  */
 export function forLog(value: unknown, apiKey: string): unknown {
   if (value === undefined) return undefined;
-  const text = JSON.stringify(value).replaceAll(apiKey, '[redacted]');
+  const text = JSON.stringify(value).replace(keyPattern(apiKey), '[redacted]');
   return text.length > MAX_LOGGED_CHARS ? `${text.slice(0, MAX_LOGGED_CHARS)}…` : JSON.parse(text);
+}
+
+/** Shorter base64 runs than this would match ordinary text; real keys give runs of 20 and more. */
+const MIN_ENCODED_CHARS = 8;
+const keyPatterns = new Map<string, RegExp>();
+
+/**
+ * Every form the key travels in, as one global pattern: raw; URL-encoded (either case of hex);
+ * and base64 and base64url wherever the key sits in the encoded text. Base64 turns each 3 bytes
+ * into 4 characters, so a key that starts 0, 1 or 2 bytes into the encoded text (`Bearer <key>`,
+ * `<key>:x` for HTTP Basic, a JSON document that quotes it) gives one of three runs of characters
+ * that depend on the key alone: the pattern holds all three, without the edge characters that
+ * also depend on the bytes around the key.
+ */
+function keyPattern(apiKey: string): RegExp {
+  let pattern = keyPatterns.get(apiKey);
+  if (pattern) return pattern;
+  const key = Buffer.from(apiKey);
+  const base64Runs = [0, 1, 2].flatMap((offset) => {
+    const encoded = Buffer.concat([Buffer.alloc(offset), key]).toString('base64');
+    const run = encoded.slice(offset === 0 ? 0 : 4, Math.floor((offset + key.length) / 3) * 4);
+    return run.length < MIN_ENCODED_CHARS ? [] : [run, run.replaceAll('+', '-').replaceAll('/', '_')];
+  });
+  const escaped = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const urlEncoded = (text: string) =>
+    escaped(encodeURIComponent(text)).replace(/%([0-9A-F])([0-9A-F])/g, (_, high: string, low: string) => {
+      const either = (digit: string) => (/\d/.test(digit) ? digit : `[${digit}${digit.toLowerCase()}]`);
+      return `%${either(high)}${either(low)}`;
+    });
+  const forms = [apiKey, ...base64Runs].flatMap((form) => [escaped(form), urlEncoded(form)]);
+  pattern = new RegExp([...new Set(forms)].sort((a, b) => b.length - a.length).join('|'), 'g');
+  keyPatterns.set(apiKey, pattern);
+  return pattern;
 }

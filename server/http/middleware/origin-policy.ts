@@ -14,11 +14,11 @@ import { requestOrigin } from './request-origin.js';
  * page on any origin read why it was refused, and nothing more: the answer holds no data, and the
  * same request could already reach this check as a simple (form-encoded) POST without a preflight.
  */
-export function originPolicy(allowedOrigins: readonly string[]): RequestHandler[] {
+export function originPolicy(allowedOrigins: readonly string[], publicOrigin: string | undefined): RequestHandler[] {
   const isListed = originMatcher(allowedOrigins);
   const isAllowed = (req: Request, origin: string) =>
     isListed(origin) ||
-    origin === requestOrigin(req) ||
+    origin === requestOrigin(req, publicOrigin) ||
     // The proxy's own page under a referrer policy that hides its origin (`no-referrer`, say one
     // a reverse proxy adds): the browser still vouches that the request came from this origin.
     (origin === 'null' && req.get('sec-fetch-site') === 'same-origin');

@@ -7,12 +7,8 @@ import { errorPage } from '../error-page.js';
 const bodyErrors: Record<string, [ProblemCode, string]> = {
   'entity.parse.failed': ['malformed_json', 'The request body is not valid JSON.'],
   'entity.too.large': ['payload_too_large', 'The request body is larger than 16 KB.'],
-  'parameters.too.many': ['payload_too_large', 'The form has too many fields.'],
   'charset.unsupported': ['unsupported_media_type', 'The request body must be UTF-8.'],
-  'encoding.unsupported': [
-    'unsupported_media_type',
-    'The request body encoding is not supported; send it uncompressed, or as gzip, deflate or br.',
-  ],
+  'encoding.unsupported': ['unsupported_media_type', 'Send the request body uncompressed (no Content-Encoding).'],
 };
 
 function asProblem(error: unknown): ProblemError {
@@ -23,15 +19,10 @@ function asProblem(error: unknown): ProblemError {
   if (type === 'request.aborted' || type === 'request.size.invalid' || type === 'stream.encoding.set') {
     return new ProblemError('bad_request', 'The request body could not be read.', { cause: error });
   }
-  // body-parser passes a stream failure while reading (a body that is not the gzip, deflate or br
-  // its Content-Encoding claims) as an untyped client error: the client's fault, not a 500.
+  // body-parser passes a stream failure while reading as an untyped client error: not a 500.
   const { status, expose } = (error ?? {}) as { status?: unknown; expose?: unknown };
   if (type === undefined && status === 400 && expose === true) {
-    return new ProblemError(
-      'bad_request',
-      'The request body could not be read; a compressed body must match its Content-Encoding (gzip, deflate or br).',
-      { cause: error },
-    );
+    return new ProblemError('bad_request', 'The request body could not be read.', { cause: error });
   }
   return new ProblemError('internal_error', 'Something went wrong in the checkout proxy; try again in a moment.', {
     cause: error,

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler } from 'express';
 import { pinoHttp } from 'pino-http';
 import type { Logger } from '../../lib/logger.js';
 
@@ -35,7 +35,8 @@ export function requestLog(logger: Logger): RequestHandler {
         method: req.method,
         url: req.url,
         origin: req.headers.origin,
-        ip: req.remoteAddress,
+        // The client as TRUST_PROXY resolves it, not the reverse proxy in front.
+        ip: (req.raw as Request).ip,
       }),
       res: (res) => ({ status: res.statusCode }),
     },

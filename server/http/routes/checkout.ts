@@ -1,8 +1,10 @@
-import express, { type RequestHandler, type Response, Router } from 'express';
+import { MIMEType } from 'node:util';
+import express, { type Request, type RequestHandler, type Response, Router } from 'express';
 import { verifyCustomerToken } from '../../checkout/customer-token.js';
 import { priceCheckout } from '../../checkout/pricing.js';
 import type { Config } from '../../config/load-config.js';
 import { ProblemError } from '../../lib/problem-error.js';
+import { providerCallLimit } from '../../providers/call-limit.js';
 import type { Providers } from '../../providers/registry.js';
 import { checkoutDetails } from '../checkout-details.js';
 import type { Idempotency, StoredAnswer } from '../idempotency.js';
@@ -13,6 +15,8 @@ import { validate } from '../validation.js';
 const BODY_LIMIT = '16kb';
 const JSON_TYPE = 'application/json';
 const FORM_TYPE = 'application/x-www-form-urlencoded';
+/** The most fields a form may carry; the no-script form sends at most six. */
+const FORM_FIELDS_MAX = 20;
 
 export interface CheckoutGuards {
   /** The per-client rate limit, counted where the app's stores keep counters. */
@@ -28,30 +32,36 @@ export function checkoutRoutes(
   { rateLimit, idempotency }: CheckoutGuards,
 ): Router {
   const router = Router();
+  const callProvider = providerCallLimit(config.upstreamConcurrency);
+  // Neither parser inflates: the widget never compresses a body, and a compressed one could hold
+  // megabytes behind the 16 KB limit on the wire (415 encoding.unsupported instead).
+  const parsers = [
+    express.json({ limit: BODY_LIMIT, type: JSON_TYPE, inflate: false }),
+    express.text({ limit: BODY_LIMIT, type: FORM_TYPE, inflate: false }),
+  ];
 
   router.post(
     '/api/checkout',
     rateLimit,
     (req, _res, next) => {
-      if (req.is([JSON_TYPE, FORM_TYPE])) return next();
+      if (req.is([JSON_TYPE, FORM_TYPE]) && isUtf8(req)) return next();
       next(
         new ProblemError(
           'unsupported_media_type',
-          `Send the checkout as ${JSON_TYPE} (or ${FORM_TYPE} from a plain HTML form).`,
+          `Send the checkout as ${JSON_TYPE} (or ${FORM_TYPE} from a plain HTML form), in UTF-8.`,
         ),
       );
     },
-    express.json({ limit: BODY_LIMIT, type: JSON_TYPE }),
-    express.urlencoded({ limit: BODY_LIMIT, type: FORM_TYPE, extended: false, parameterLimit: 20 }),
+    ...parsers,
     async (req, res) => {
       const key = idempotency.keyOf(req);
       const fromForm = req.is(FORM_TYPE) !== false;
       const request = fromForm
-        ? validate(checkoutForm, withoutEmptyFields(req.body))
+        ? validate(checkoutForm, formFields(req.body))
         : validate(checkoutRequest, req.body);
 
       const { answer, replayed } = await idempotency.run(key, { fromForm, request }, async (idempotencyKey) => {
-        const context = { publicOrigin: requestOrigin(req), log: req.log, idempotencyKey };
+        const context = { publicOrigin: requestOrigin(req, config.publicOrigin), log: req.log, idempotencyKey };
         let url: string;
         if (request.customer_token !== undefined) {
           const provider = providers.resolve(request.provider, 'createSetupLink');
@@ -61,14 +71,17 @@ export function checkoutRoutes(
               'request_not_supported',
               'No customer token secret is configured (CUSTOMER_TOKEN_SECRET).',
             );
-          const customerId = await verifyCustomerToken(request.customer_token, config.customerTokenSecret);
-          url = await provider.createSetupLink(customerId, context);
+          const customerId = await verifyCustomerToken(request.customer_token, config.customerTokenSecret, {
+            audience: config.customerTokenAudience,
+            acceptSandboxDemo: config.sandbox,
+          });
+          url = await callProvider(() => provider.createSetupLink(customerId, context));
         } else {
           const details = checkoutDetails(req, request, config);
           const checkout = priceCheckout(request, config.catalog, config.valueOnly, details);
           const provider = providers.resolve(request.provider, 'createCheckoutLink');
           res.locals.provider = provider.name;
-          url = await provider.createCheckoutLink(checkout, context);
+          url = await callProvider(() => provider.createCheckoutLink(checkout, context));
         }
         const provider: string = res.locals.provider;
         return fromForm ? { status: 303, provider, location: url } : { status: 201, provider, body: { url, provider } };
@@ -94,7 +107,26 @@ function send(res: Response, answer: StoredAnswer, replayed: boolean): void {
   else res.redirect(answer.status, answer.location);
 }
 
-/** A form sends empty inputs as ""; they mean "not given". */
-function withoutEmptyFields(body: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(body ?? {}).filter(([, value]) => value !== ''));
+/** The body's declared charset, if any, is UTF-8: body-parser would also decode UTF-16 JSON and Latin-1 forms. */
+function isUtf8(req: Request): boolean {
+  try {
+    const charset = new MIMEType(req.get('content-type') ?? '').params.get('charset');
+    return charset === null || charset.toLowerCase() === 'utf-8';
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A form's fields, every one of them: a name such as `__proto__` stays a field (and is refused as
+ * an unknown one) rather than vanishing into an object's prototype, and a repeated name becomes a
+ * list the schema refuses. A form sends empty inputs as ""; they mean "not given".
+ */
+function formFields(body: unknown): Record<string, string | string[]> {
+  const params = new URLSearchParams(typeof body === 'string' ? body : '');
+  if (params.size > FORM_FIELDS_MAX)
+    throw new ProblemError('payload_too_large', `The form has more than ${FORM_FIELDS_MAX} fields.`);
+  const fields = new Map<string, string[]>();
+  for (const [name, value] of params) if (value !== '') fields.set(name, [...(fields.get(name) ?? []), value]);
+  return Object.fromEntries([...fields].map(([name, values]) => [name, values.length === 1 ? values[0]! : values]));
 }

@@ -1,5 +1,5 @@
 import express, { Router } from 'express';
-import { signCustomerToken } from '../../checkout/customer-token.js';
+import { SANDBOX_DEMO_AUDIENCE, signCustomerToken } from '../../checkout/customer-token.js';
 import type { Config } from '../../config/load-config.js';
 import { demoPublicDirectory } from '../../lib/paths.js';
 
@@ -15,7 +15,11 @@ export function demoRoutes(config: Config): Router {
   const secret = config.customerTokenSecret;
   if (config.sandbox && secret) {
     router.get('/demo/session.json', async (_req, res) => {
-      const customerToken = await signCustomerToken(DEMO_CUSTOMER_ID, { secret, ttl: '15m' });
+      const customerToken = await signCustomerToken(DEMO_CUSTOMER_ID, {
+        secret,
+        ttl: '15m',
+        audience: SANDBOX_DEMO_AUDIENCE,
+      });
       res.set('cache-control', 'no-store').json({ customerId: DEMO_CUSTOMER_ID, customerToken });
     });
   }

@@ -1,3 +1,5 @@
+import { safeCheckoutUrl } from '../../../contract/safe-url.js';
+import { ProblemError } from '../../lib/problem-error.js';
 import type { LinkKind, ProviderMaking } from '../provider.js';
 import { SandboxLinkStore, type SandboxOptions } from './link-store.js';
 import { createSandboxPages } from './pages.js';
@@ -16,11 +18,21 @@ export function createSandboxProvider(
     pages: createSandboxPages(store),
     async createCheckoutLink(checkout, { publicOrigin }) {
       const { id } = store.add({ kind: 'checkout', checkout });
-      return `${publicOrigin}/sandbox/checkout/${id}`;
+      return linkTo(`${publicOrigin}/sandbox/checkout/${id}`);
     },
     async createSetupLink(customerId, { publicOrigin }) {
       const { id } = store.add({ kind: 'setup', customerId });
-      return `${publicOrigin}/sandbox/setup/${id}`;
+      return linkTo(`${publicOrigin}/sandbox/setup/${id}`);
     },
   };
+}
+
+/** A link to the proxy's own pages passes the rule every provider's link does. */
+function linkTo(candidate: string): string {
+  const url = safeCheckoutUrl(candidate);
+  if (url !== undefined) return url;
+  throw new ProblemError(
+    'upstream_bad_response',
+    'The sandbox would link to the proxy at an origin a shopper may not be sent to (plain http on a host other than loopback); serve the proxy over https, or set PUBLIC_URL.',
+  );
 }
