@@ -90,6 +90,7 @@ const answers = {
   'SKU-IN-NEW-TAB': ({ payUrl }) => created(`${payUrl}?tab`),
   'SKU-JAVASCRIPT-URL': () => created('javascript:alert(1)'),
   'SKU-HTTP-URL': () => created('http://pay.example/c/1'),
+  'SKU-UNNORMALIZED-URL': () => created('http:127.0.0.1:8080/c/2'),
   'SKU-SLOW': async ({ payUrl }) => {
     await sleep(300);
     return created(payUrl);

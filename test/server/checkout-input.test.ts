@@ -11,6 +11,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
+import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { signCustomerToken } from '../../server/checkout/customer-token.js';
 import type { FakeUpstream } from '../support/http.js';
@@ -89,15 +90,17 @@ async function assertHandled(send: () => Promise<HttpAnswer>, sent: unknown): Pr
 
 /** What reached Pagou came from the catalog and the configured bounds, whatever the body said. */
 function assertCatalogPriced(body: unknown, context: string): void {
-  const { products, amount } = body as {
+  const { products, amount, currency } = body as {
     products?: Array<{ external_id: string; name: string; price: number; quantity: number }>;
     amount?: number;
+    currency?: string;
   };
   if (amount !== undefined) {
     assert.ok(
       Number.isSafeInteger(amount) && amount >= AMOUNT_MIN && amount <= AMOUNT_MAX,
       `amount in bounds ${context}`,
     );
+    assert.equal(currency, 'BRL', `the bounds are BRL's alone ${context}`);
     return;
   }
   for (const line of products ?? []) {
@@ -388,17 +391,32 @@ describe('POST /api/checkout under arbitrary input', { timeout: 180_000 }, () =>
     );
   });
 
-  it('when a body is not the gzip, deflate or br its Content-Encoding claims, answers 400 bad_request without calling a provider', async () => {
-    for (const encoding of ['gzip', 'deflate', 'br']) {
-      for (const body of ['{"items":[{"product":"SKU-A"}]}', '']) {
+  it('when a body is compressed, valid or not, answers 415 unsupported_media_type without calling a provider', async () => {
+    const cart = '{"items":[{"product":"SKU-A"}]}';
+    const compressed = { gzip: gzipSync(cart), deflate: deflateSync(cart), br: brotliCompressSync(cart) };
+    for (const [encoding, valid] of Object.entries(compressed)) {
+      for (const body of [valid, cart, '']) {
         const answer = await assertHandled(
           () => post(body, { 'content-type': 'application/json', 'content-encoding': encoding }),
-          { encoding, body },
+          { encoding, body: String(body) },
         );
-        assert.equal(answer.status, 400, `${encoding} ${JSON.stringify(body)}`);
-        assert.equal(assertProblem(answer, encoding).code, 'bad_request');
+        assert.equal(assertProblem(answer, encoding).code, 'unsupported_media_type');
       }
     }
+  });
+
+  it('when 40 MB of empty gzip members precede a real one, answers 415 without reading them', async () => {
+    const emptyMember = gzipSync('');
+    const members = Math.ceil((40 * 1024 * 1024) / emptyMember.length);
+    const bomb = Buffer.concat([
+      Buffer.alloc(members * emptyMember.length, emptyMember),
+      gzipSync('{"items":[{"product":"SKU-A"}]}'),
+    ]);
+    const answer = await assertHandled(
+      () => post(bomb, { 'content-type': 'application/json', 'content-encoding': 'gzip' }),
+      'gzip members',
+    );
+    assert.equal(assertProblem(answer).code, 'unsupported_media_type');
   });
 
   it("after all of it, no prototype was polluted, every upstream call met Pagou's contract and nothing was logged as an internal error", () => {
@@ -409,5 +427,83 @@ describe('POST /api/checkout under arbitrary input', { timeout: 180_000 }, () =>
       logs.entries.filter((entry) => (entry.level as number) >= 50),
       [],
     );
+  });
+});
+
+describe('POST /api/checkout against the holes an outside review found', () => {
+  /** Refused with `code` and no provider call, whatever else the answer says. */
+  async function assertRefused(body: string, contentType: string, code: string): Promise<void> {
+    const answer = await assertHandled(() => post(body, { 'content-type': contentType }), { body, contentType });
+    assert.equal(assertProblem(answer, body).code, code, `${contentType} ${body}`);
+  }
+  const asJson = (body: unknown) => assertRefused(JSON.stringify(body), 'application/json', 'validation_error');
+  const asForm = (body: string) => assertRefused(body, 'application/x-www-form-urlencoded', 'validation_error');
+
+  it('when a value-only amount is in a currency the bounds were not set for, answers 422 currency_not_allowed by JSON and by form', async () => {
+    for (const [amount, currency] of [
+      [500, 'IDR'],
+      [100_000, 'GBP'],
+      [AMOUNT_MIN, 'USD'],
+    ] as const) {
+      await assertRefused(JSON.stringify({ amount, currency }), 'application/json', 'currency_not_allowed');
+      await assertRefused(
+        `amount=${amount}&currency=${currency}`,
+        'application/x-www-form-urlencoded',
+        'currency_not_allowed',
+      );
+    }
+  });
+
+  it('when the body declares a charset other than UTF-8, answers 415 unsupported_media_type', async () => {
+    const cart = '{"items":[{"product":"SKU-A"}]}';
+    await assertRefused(
+      Buffer.from(`\ufeff${cart}`, 'utf16le') as unknown as string,
+      'application/json; charset=utf-16',
+      'unsupported_media_type',
+    );
+    await assertRefused(cart, 'application/json; charset=utf-32', 'unsupported_media_type');
+    await assertRefused(
+      'product=SKU-A',
+      'application/x-www-form-urlencoded; charset=iso-8859-1',
+      'unsupported_media_type',
+    );
+    const declaredUtf8 = await post(cart, { 'content-type': 'application/json; charset=UTF-8' });
+    assert.equal(declaredUtf8.status, 201, 'UTF-8, in any case, is the one charset taken');
+  });
+
+  it('when a form carries __proto__ or another field the README does not list, answers 422 naming it', async () => {
+    for (const field of ['__proto__', 'constructor', 'items', 'price', 'customer_token']) {
+      const answer = await post(`product=SKU-A&${encodeURIComponent(field)}=x`, {
+        'content-type': 'application/x-www-form-urlencoded',
+      });
+      assert.equal(assertProblem(answer, field).code, 'validation_error', field);
+      assert.deepEqual(
+        (JSON.parse(answer.text) as { errors: Array<{ field: string }> }).errors.map((error) => error.field),
+        [field],
+      );
+    }
+  });
+
+  it('when a form quantity or amount is anything but plain decimal digits, answers 422 validation_error', async () => {
+    for (const number of ['0x10', '0b11', '0o7', '1e1', '.5e1', '2.0', ' 5', '5 ', '+5', '-1', '١٢', 'Infinity']) {
+      await asForm(`product=SKU-A&quantity=${encodeURIComponent(number)}`);
+      await asForm(`amount=${encodeURIComponent(number.replace('5', '500'))}&currency=BRL`);
+    }
+    const plain = await post('product=SKU-A&quantity=07', { 'content-type': 'application/x-www-form-urlencoded' });
+    assert.equal(plain.status, 303, 'plain digits, leading zero and all, are a quantity');
+  });
+
+  it('when a title carries control, NUL or bidirectional-override characters, answers 422 validation_error', async () => {
+    const deceptive = ['Order\u0000 1', 'Order\n1', 'Order \u202Eexe.1', 'Order \u2066x\u2069', 'Order \u0085'];
+    for (const title of deceptive) {
+      await asJson({ items: [{ product: 'SKU-A' }], title });
+      await asForm(`product=SKU-A&title=${encodeURIComponent(title)}`);
+    }
+    // A form cannot carry a lone surrogate: percent-decoding turns it into U+FFFD.
+    await asJson({ items: [{ product: 'SKU-A' }], title: 'x\uD800' });
+    const html = await post(JSON.stringify({ items: [{ product: 'SKU-A' }], title: 'Order <b>#1042</b> — ✓ عربى' }), {
+      'content-type': 'application/json',
+    });
+    assert.equal(html.status, 201, 'markup and right-to-left letters are text: providers escape them');
   });
 });

@@ -150,6 +150,24 @@ describe('POST /api/checkout with JSON', () => {
     assert.match(page.text, /<td>Amount<\/td><td>R\$150\.00<\/td>/);
   });
 
+  it("when AMOUNT_LIMITS lists currencies, holds each amount to its own currency's bounds and refuses the others", async () => {
+    const { app } = testApp({ AMOUNT_LIMITS: 'BRL:500-100000,USD:100-20000' });
+    assert.equal((await postCheckout(app, { amount: 20_000, currency: 'USD' })).status, 201);
+    assertProblem(await postCheckout(app, { amount: 20_001, currency: 'USD' }), 422, 'amount_out_of_range');
+    assertProblem(await postCheckout(app, { amount: 499 }), 422, 'amount_out_of_range');
+    const refused = await postCheckout(app, { amount: 500, currency: 'IDR' });
+    assertProblem(refused, 422, 'currency_not_allowed');
+    assert.deepEqual(fieldsOf(refused), ['currency']);
+    const page = await request(app).get(new URL((await postCheckout(app, { amount: 500 })).body.url).pathname);
+    assert.match(page.text, /<td>Amount<\/td><td>R\$5\.00<\/td>/, 'no currency means the first one listed');
+  });
+
+  it('when AMOUNT_CURRENCY is set, value-only links are in it alone', async () => {
+    const { app } = testApp({ AMOUNT_MAX: '20000', AMOUNT_CURRENCY: 'USD' });
+    assert.equal((await postCheckout(app, { amount: 20_000 })).status, 201);
+    assertProblem(await postCheckout(app, { amount: 100, currency: 'BRL' }), 422, 'currency_not_allowed');
+  });
+
   it('when the provider is unknown, answers 422 provider_unavailable', async () => {
     const { app } = testApp();
     assertProblem(

@@ -24,11 +24,16 @@ describe('loadConfig', () => {
     assert.deepEqual(config.allowedOrigins, []);
     assert.deepEqual(
       config.valueOnly,
-      { min: 1, max: 100_000 },
-      'no money moves in sandbox mode: value-only links work',
+      new Map([['BRL', { min: 1, max: 100_000 }]]),
+      'no money moves in sandbox mode: value-only links work, in BRL',
     );
     assert.equal(config.host, undefined, 'listens on every interface');
     assert.equal(config.upstreamTimeoutMs, 10_000);
+    assert.equal(config.upstreamConcurrency, 256);
+    assert.equal(config.maxConnections, 512);
+    assert.equal(config.shutdownGraceMs, 15_000, 'the upstream timeout and 5 s for the rest of the request');
+    assert.equal(config.publicOrigin, undefined);
+    assert.equal(config.customerTokenAudience, undefined);
     assert.equal(config.rateLimitPerMinute, 30);
     assert.deepEqual(config.providers, []);
     assert.equal(config.sandbox, true);
@@ -83,7 +88,13 @@ describe('loadConfig', () => {
       ALLOWED_ORIGINS: 'https://shop.example, http://localhost:5173',
       AMOUNT_MIN: '100',
       AMOUNT_MAX: '500000',
+      AMOUNT_CURRENCY: 'USD',
       UPSTREAM_TIMEOUT_MS: '2500',
+      UPSTREAM_CONCURRENCY: '16',
+      MAX_CONNECTIONS: '100',
+      SHUTDOWN_GRACE_MS: '4000',
+      PUBLIC_URL: 'https://pay.shop.example/',
+      CUSTOMER_TOKEN_AUDIENCE: 'https://pay.shop.example',
       RATE_LIMIT_PER_MINUTE: '5',
       TRUST_PROXY: '1',
       HOST: '127.0.0.1',
@@ -101,8 +112,13 @@ describe('loadConfig', () => {
       [['pagou', { apiKey: 'pk_live_x', apiUrl: 'https://api-sandbox.pagou.ai' }]],
     );
     assert.deepEqual(config.allowedOrigins, ['https://shop.example', 'http://localhost:5173']);
-    assert.deepEqual(config.valueOnly, { min: 100, max: 500000 });
+    assert.deepEqual(config.valueOnly, new Map([['USD', { min: 100, max: 500000 }]]));
     assert.equal(config.upstreamTimeoutMs, 2500);
+    assert.equal(config.upstreamConcurrency, 16);
+    assert.equal(config.maxConnections, 100);
+    assert.equal(config.shutdownGraceMs, 4000);
+    assert.equal(config.publicOrigin, 'https://pay.shop.example');
+    assert.equal(config.customerTokenAudience, 'https://pay.shop.example');
     assert.equal(config.rateLimitPerMinute, 5);
     assert.equal(config.trustProxy, 1);
     assert.equal(config.customerTokenSecret, undefined, 'no random secret once a real provider is configured');
@@ -135,6 +151,16 @@ describe('loadConfig', () => {
     ['IDEMPOTENCY_TTL', '30s'],
     ['IDEMPOTENCY_TTL', '31d'],
     ['METRICS_TOKEN', 'short'],
+    ['AMOUNT_CURRENCY', 'brl'],
+    ['AMOUNT_LIMITS', 'BRL:500'],
+    ['AMOUNT_LIMITS', 'BRL:500-100000,XXX:1-2'],
+    ['AMOUNT_LIMITS', 'BRL:500-100,USD:1-2'],
+    ['AMOUNT_LIMITS', 'BRL:0-100'],
+    ['UPSTREAM_CONCURRENCY', '0'],
+    ['MAX_CONNECTIONS', 'many'],
+    ['SHUTDOWN_GRACE_MS', 'soon'],
+    ['PUBLIC_URL', 'http://pay.shop.example'],
+    ['PUBLIC_URL', 'https://pay.shop.example/checkout'],
   ];
 
   const durations: Array<[string, number]> = [
@@ -180,6 +206,40 @@ describe('loadConfig', () => {
   it('when AMOUNT_MIN is greater than AMOUNT_MAX, reports AMOUNT_MIN', () => {
     assert.deepEqual(problemsOf({ AMOUNT_MIN: '500', AMOUNT_MAX: '100' }), [
       'AMOUNT_MIN: must not be greater than AMOUNT_MAX',
+    ]);
+  });
+
+  it('when AMOUNT_LIMITS lists several currencies, bounds each one and takes the first as the default', () => {
+    const config = loadConfig({ CATALOG_FILE: fixtureCatalog, AMOUNT_LIMITS: 'USD:100-20000, BRL:500-100000' });
+    assert.deepEqual(
+      [...config.valueOnly!],
+      [
+        ['USD', { min: 100, max: 20_000 }],
+        ['BRL', { min: 500, max: 100_000 }],
+      ],
+    );
+  });
+
+  it('when AMOUNT_LIMITS names a currency twice, reports the repeat', () => {
+    assert.deepEqual(problemsOf({ AMOUNT_LIMITS: 'BRL:1-2,BRL:3-4' }), ['AMOUNT_LIMITS: "BRL:3-4" repeats BRL']);
+  });
+
+  it('when AMOUNT_LIMITS is set with AMOUNT_MIN, AMOUNT_MAX or AMOUNT_CURRENCY, asks for one or the other', () => {
+    for (const [name, value] of [
+      ['AMOUNT_MAX', '100'],
+      ['AMOUNT_CURRENCY', 'USD'],
+    ]) {
+      assert.match(problemsOf({ AMOUNT_LIMITS: 'BRL:1-2', [name!]: value! }).join('\n'), /^AMOUNT_LIMITS: replaces/);
+    }
+  });
+
+  it('when UPSTREAM_TIMEOUT_MS is long, the default shutdown grace outlasts it', () => {
+    assert.equal(loadConfig({ CATALOG_FILE: fixtureCatalog, UPSTREAM_TIMEOUT_MS: '20000' }).shutdownGraceMs, 25_000);
+  });
+
+  it('when SHUTDOWN_GRACE_MS is shorter than UPSTREAM_TIMEOUT_MS and a margin, reports SHUTDOWN_GRACE_MS', () => {
+    assert.deepEqual(problemsOf({ UPSTREAM_TIMEOUT_MS: '20000', SHUTDOWN_GRACE_MS: '15000' }), [
+      'SHUTDOWN_GRACE_MS: must be at least UPSTREAM_TIMEOUT_MS + 1000 (21000), so a checkout waiting on a provider can finish',
     ]);
   });
 

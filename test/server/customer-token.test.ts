@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { decodeJwt, decodeProtectedHeader, generateKeyPair, type JWTPayload, SignJWT } from 'jose';
 import request from 'supertest';
-import { signCustomerToken, verifyCustomerToken } from '../../server/checkout/customer-token.js';
+import { SANDBOX_DEMO_AUDIENCE, signCustomerToken, verifyCustomerToken } from '../../server/checkout/customer-token.js';
 import { assertNoSecrets, lagoReplies, proxyToLago, TOKEN_SECRET } from './fake-lago.js';
 import { testApp } from './support.js';
 
@@ -68,6 +68,11 @@ const badTokens: Array<[string, () => Promise<string>]> = [
     () => sign({ sub: CUSTOMER_ID, iat: now() + 10 * 24 * HOUR, exp: now() + 10 * 24 * HOUR + 600 }),
   ],
   ['is not valid yet (nbf)', () => sign({ sub: CUSTOMER_ID, nbf: now() + HOUR, exp: now() + 2 * HOUR })],
+  ['has a sub with a lone surrogate', () => sign({ sub: 'cust_\uD800', iat: now(), exp: now() + 600 })],
+  [
+    "comes from the sandbox demo's token route",
+    () => signCustomerToken(CUSTOMER_ID, { secret: TOKEN_SECRET, audience: SANDBOX_DEMO_AUDIENCE }),
+  ],
 ];
 
 for (const [problem, makeToken] of badTokens) {
@@ -82,6 +87,33 @@ for (const [problem, makeToken] of badTokens) {
     assertNoSecrets(res.text, logs.text);
   });
 }
+
+test('when CUSTOMER_TOKEN_AUDIENCE is set, only a token that names it calls Lago', async (t) => {
+  const audience = 'https://pay.shop.example';
+  const { app, lago } = await proxyToLago(t, lagoReplies.checkoutUrl, { CUSTOMER_TOKEN_AUDIENCE: audience });
+  const post = async (token: string) =>
+    (await request(app).post('/api/checkout').send({ provider: 'lago', customer_token: token })).body;
+  for (const other of [undefined, 'https://other-service.example', SANDBOX_DEMO_AUDIENCE]) {
+    const token = await signCustomerToken(CUSTOMER_ID, { secret: TOKEN_SECRET, audience: other });
+    assert.equal((await post(token)).code, 'invalid_customer_token', String(other));
+  }
+  assert.equal(lago.requests.length, 0);
+  const bound = await post(await signCustomerToken(CUSTOMER_ID, { secret: TOKEN_SECRET, audience }));
+  assert.equal(bound.provider, 'lago', JSON.stringify(bound));
+  assert.equal(lago.requests.length, 1);
+});
+
+test("when the proxy runs the sandbox, the demo route's token is taken, with or without CUSTOMER_TOKEN_AUDIENCE", async () => {
+  for (const env of [{}, { CUSTOMER_TOKEN_AUDIENCE: 'https://pay.shop.example' }]) {
+    const { app } = testApp(env);
+    const session = await request(app).get('/demo/session.json');
+    assert.equal(decodeJwt(session.body.customerToken).aud, SANDBOX_DEMO_AUDIENCE);
+    const res = await request(app)
+      .post('/api/checkout')
+      .send({ provider: 'lago', customer_token: session.body.customerToken });
+    assert.equal(res.status, 201, res.text);
+  }
+});
 
 test('when the token lives exactly 24 h, Lago is called', async (t) => {
   const { app, lago } = await proxyToLago(t, lagoReplies.checkoutUrl);

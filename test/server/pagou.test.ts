@@ -212,6 +212,18 @@ describe('POST /api/checkout with Pagou', bounded, () => {
       assert.deepEqual(res.body, { url: 'http://127.0.0.1:4010/c/local', provider: 'pagou' });
     });
 
+    it('when the URL is one a browser would resolve against the shop, answers 201 with the URL it names, normalized', async (t) => {
+      for (const [answered, normalized] of [
+        ['https:/account/delete', 'https://account/delete'],
+        ['http:127.0.0.1:4600/x', 'http://127.0.0.1:4600/x'],
+        ['https://PAY.example/c/../abc', 'https://pay.example/abc'],
+      ]) {
+        const { checkout } = await proxyTo(t, created(answered));
+        assert.deepEqual((await checkout(cart)).body, { url: normalized, provider: 'pagou' });
+        assert.equal((await checkout({ product: 'SKU-A' }, 'form')).headers.location, normalized);
+      }
+    });
+
     it('when Pagou answers 200 instead of 201, answers 201 with the URL', async (t) => {
       const { checkout } = await proxyTo(t, created('https://pay.example/c/ok', { status: 200 }));
       const res = await checkout(cart);

@@ -69,6 +69,16 @@ describe('sandbox hosted checkout', () => {
     assert.equal((await request(app).get(`${path}/paid`)).headers.location, path);
   });
 
+  it('when the proxy is reached over plain http on a host other than loopback, makes no link there: 502 upstream_bad_response', async () => {
+    const { app } = testApp();
+    for (const host of ['shop.example:3000', 'shop.localhost:3000', '10.0.0.7']) {
+      const response = await postCheckout(app, { items: [{ product: 'SKU-A' }] }).set('host', host);
+      assert.equal(response.status, 502, host);
+      assert.equal(JSON.parse(response.text).code, 'upstream_bad_response');
+      assert.match(JSON.parse(response.text).detail, /PUBLIC_URL/);
+    }
+  });
+
   it('when the link is unknown, answers a 404 page', async () => {
     const { app } = testApp();
     const page = await request(app).get('/sandbox/checkout/00000000-0000-0000-0000-000000000000');

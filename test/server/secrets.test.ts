@@ -26,12 +26,17 @@ import { json, PAGOU_TEST_KEY, startFakePagou, UPSTREAM_DETAIL } from './fake-pa
 import { fixtureCatalog, listenInFrontOf, postCheckout, testApp } from './support.js';
 
 const secrets = [PAGOU_TEST_KEY, LAGO_API_KEY, TOKEN_SECRET];
-const forms = secrets.flatMap((secret) => [
-  secret,
-  Buffer.from(secret).toString('base64'),
-  Buffer.from(`${secret}:x`).toString('base64'),
+const base64 = (text: string) => Buffer.from(text).toString('base64');
+/** The key as a provider might quote it back: base64 (of the key, of the Authorization header, of Basic's `key:x`), base64url, URL-encoded. */
+const encodings = (secret: string) => [
+  base64(secret),
+  base64(`Bearer ${secret}`),
+  base64(`${secret}:x`),
+  Buffer.from(secret).toString('base64url'),
+  encodeURIComponent(base64(secret)),
   encodeURIComponent(secret),
-]);
+];
+const forms = secrets.flatMap((secret) => [secret, ...encodings(secret)]);
 
 function assertNoSecret(text: string, where: string): void {
   for (const form of forms) assert.ok(!text.includes(form), `a secret (${form.slice(0, 6)}…) reached ${where}`);
@@ -87,6 +92,22 @@ const quoting = (key: string): Record<string, (res: ServerResponse, success: unk
       .writeHead(status, { 'content-type': 'application/json' })
       .end(JSON.stringify({ error: key, padding: 'x'.repeat(1024 * 1024) }));
   },
+  'unauthorized quoting the key encoded': (res) =>
+    sendJson(res, 401, {
+      status: 401,
+      error: `Unauthorized: ${encodings(key).join(' ')}`,
+      message: `Authorization: Basic ${base64(`${key}:x`)}`,
+      detail: `Bearer ${key}`,
+    }),
+  ...Object.fromEntries(
+    [key, base64(key), encodeURIComponent(base64(`Bearer ${key}`)), encodeURIComponent(key)].map((form, index) => [
+      `a checkout url carrying the key, form ${index}`,
+      (res: ServerResponse, _success: unknown, status: number) => {
+        const url = `https://pay.example/c/1?session=${form}`;
+        sendJson(res, status, { success: true, requestId: 'r', data: { url }, customer: { checkout_url: url } });
+      },
+    ]),
+  ),
 });
 
 const pagouScenarios = quoting(PAGOU_TEST_KEY);
@@ -144,7 +165,10 @@ describe('secrets never leave the proxy', { timeout: 30_000 }, () => {
     for (const title of Object.keys(pagouScenarios)) {
       statuses.push((await postJson({ items: [{ product: 'SKU-A' }], title })).status);
     }
-    assert.deepEqual(statuses, [201, 502, 502, 502, 502, 503, 502, 502, 502, 502, 502, 504, 502]);
+    assert.deepEqual(
+      statuses,
+      [201, 502, 502, 502, 502, 503, 502, 502, 502, 502, 502, 504, 502, 502, 502, 502, 502, 502],
+    );
   });
 
   it('when Lago succeeds or fails in every way, quoting the key back, no answer carries a secret', async () => {

@@ -20,10 +20,11 @@ describe('origins', () => {
   });
 
   it('when the page is served by the proxy itself, its own origin may post', async () => {
-    const { app } = testApp();
+    const { app } = testApp({ TRUST_PROXY: '1' });
     const response = await checkout(app)
       .set('host', 'pay.example:8443')
-      .set('origin', 'http://pay.example:8443')
+      .set('x-forwarded-proto', 'https')
+      .set('origin', 'https://pay.example:8443')
       .send(cart);
     assert.equal(response.status, 201);
   });
@@ -82,6 +83,21 @@ describe('origins', () => {
     assert.equal(response.headers['access-control-allow-credentials'], undefined, 'never with cookies');
   });
 
+  it('when PUBLIC_URL is set, a page on whatever origin the Host header names (DNS rebinding) is refused, and the public one may post', async () => {
+    const { app } = testApp({ PUBLIC_URL: 'https://pay.shop.example' });
+    const rebound = await checkout(app)
+      .set('host', 'rebind.evil.example:3000')
+      .set('origin', 'http://rebind.evil.example:3000')
+      .send(cart);
+    assert.equal(rebound.status, 403);
+    assert.equal(JSON.parse(rebound.text).code, 'origin_not_allowed');
+    const own = await checkout(app)
+      .set('host', 'rebind.evil.example')
+      .set('origin', 'https://pay.shop.example')
+      .send(cart);
+    assert.equal(own.status, 201);
+  });
+
   it('when a page hides its origin (Origin: null), answers 403 with the cause, not "add null to ALLOWED_ORIGINS"', async () => {
     const { app } = testApp({ ALLOWED_ORIGINS: 'https://shop.example' });
     const response = await checkout(app).set('origin', 'null').send(cart);
@@ -127,6 +143,15 @@ describe('security headers', () => {
 });
 
 describe('behind a trusted proxy', () => {
+  it('when PUBLIC_URL is set, sandbox links use it, not the Host or forwarded headers', async () => {
+    const { app } = testApp({ PUBLIC_URL: 'https://pay.shop.example', TRUST_PROXY: '1' });
+    const response = await checkout(app)
+      .set('host', 'rebind.evil.example')
+      .set('x-forwarded-host', 'forged.evil.example')
+      .send(cart);
+    assert.match(response.body.url, /^https:\/\/pay\.shop\.example\/sandbox\/checkout\/[\w-]{36}$/);
+  });
+
   it('when behind one trusted proxy, sandbox links use the forwarded scheme and host', async () => {
     const { app } = testApp({ TRUST_PROXY: '1' });
     const response = await checkout(app)
@@ -185,6 +210,15 @@ describe('headers and logs', () => {
     assert.ok(!logs.text.includes('shopper-secret') && !logs.text.includes('s3cr3t'));
   });
 
+  it('when behind one trusted proxy, logs the forwarded client address, not the reverse proxy', async () => {
+    const { app, logs } = testApp({ TRUST_PROXY: '1' });
+    const response = await checkout(app).set('x-forwarded-for', '198.51.100.7, 203.0.113.9').send(cart);
+    const line = logs.entries.find(
+      (entry) => (entry.req as { id?: string } | undefined)?.id === response.headers['x-request-id'],
+    );
+    assert.equal((line?.req as { ip?: string } | undefined)?.ip, '203.0.113.9');
+  });
+
   it('when the proxy fails unexpectedly, answers 500 internal_error without a stack trace', async () => {
     const exploding = {
       name: 'sandbox',
@@ -198,5 +232,37 @@ describe('headers and logs', () => {
     assert.equal(JSON.parse(response.text).code, 'internal_error');
     assert.ok(!response.text.includes('exploded') && !response.text.includes('/srv/'));
     assert.ok(logs.text.includes('database exploded'), 'the cause is logged for the operator');
+  });
+});
+
+describe('provider calls in flight', () => {
+  it('when UPSTREAM_CONCURRENCY calls are in flight, answers the next checkout 503 proxy_busy with Retry-After, then serves again', async () => {
+    let release = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const calls: string[] = [];
+    const slow = {
+      name: 'sandbox',
+      createCheckoutLink: async () => {
+        calls.push('called');
+        await held;
+        return 'https://pay.example/c/slow';
+      },
+    };
+    const { app } = testApp({ UPSTREAM_CONCURRENCY: '2' }, { providers: selectingFrom([slow]) });
+    const inFlight = [checkout(app).send(cart), checkout(app).send(cart)].map((pending) => pending.then((r) => r));
+    while (calls.length < 2) await new Promise((resolve) => setImmediate(resolve));
+    const refused = await checkout(app).send(cart);
+    assert.equal(refused.status, 503);
+    assert.equal(JSON.parse(refused.text).code, 'proxy_busy');
+    assert.equal(refused.headers['retry-after'], '1');
+    assert.equal(calls.length, 2, 'the refused checkout called no provider');
+    release();
+    assert.deepEqual(
+      (await Promise.all(inFlight)).map((response) => response.status),
+      [201, 201],
+    );
+    assert.equal((await checkout(app).send(cart)).status, 201, 'a finished call frees its place');
   });
 });

@@ -5,11 +5,10 @@ import { type AddressInfo, createServer as createTcpServer } from 'node:net';
 import { describe, it, type TestContext } from 'node:test';
 import { brotliCompressSync, deflateRawSync, gzipSync } from 'node:zlib';
 import { ProblemError } from '../../server/lib/problem-error.js';
-import { postToUpstream } from '../../server/providers/upstream.js';
+import { checkoutUrlFrom, MAX_UPSTREAM_BODY_BYTES, postToUpstream } from '../../server/providers/upstream.js';
 import { type RecordedRequest, startFakeUpstream } from '../support/http.js';
 import { gzippedSuccess, hugeSuccess, type PagouScenario } from './fake-pagou.js';
 
-const ONE_MEGABYTE = 1024 * 1024;
 const success = Buffer.from(JSON.stringify({ success: true, data: { url: 'https://pay.example/1' } }));
 
 /** One call to a fake upstream that answers with `answer`; resolves with the call's outcome and what the fake saw. */
@@ -147,12 +146,16 @@ describe('postToUpstream', () => {
   });
 });
 
-/** An answer is read into memory, so its size is capped: at 1 MB as sent, and at 1 MB once inflated. */
-describe('the 1 MB cap on an upstream answer', () => {
+/**
+ * An answer is read into memory, so its size is capped: at 64 KB as sent, and at 64 KB once
+ * inflated. A provider's answer is a few hundred bytes; 100 KB passed the 1 MB cap this replaced.
+ */
+describe('the 64 KB cap on an upstream answer', () => {
+  const PAST_THE_CAP = 100 * 1024;
   const overTheCap: Array<[string, PagouScenario]> = [
-    ['sends a body over 1 MB with a content-length', hugeSuccess(ONE_MEGABYTE, { contentLength: true })],
-    ['streams a body over 1 MB without a content-length', hugeSuccess(ONE_MEGABYTE, { contentLength: false })],
-    ['sends a small gzip body that inflates past 1 MB', gzippedSuccess(8 * ONE_MEGABYTE)],
+    ['sends a body over 64 KB with a content-length', hugeSuccess(PAST_THE_CAP, { contentLength: true })],
+    ['streams a body over 64 KB without a content-length', hugeSuccess(PAST_THE_CAP, { contentLength: false })],
+    ['sends a small gzip body that inflates past 64 KB', gzippedSuccess(PAST_THE_CAP)],
   ];
   for (const [what, scenario] of overTheCap) {
     it(`when the upstream ${what}, answers 502 upstream_bad_response after one call`, async (t) => {
@@ -163,16 +166,53 @@ describe('the 1 MB cap on an upstream answer', () => {
     });
   }
 
-  it('when the answer is just under 1 MB, reads it', async (t) => {
+  it('when the answer is just under 64 KB, reads it', async (t) => {
     const padded = JSON.stringify({
       success: true,
       data: { url: 'https://pay.example/1' },
-      pad: 'x'.repeat(ONE_MEGABYTE - 100),
+      pad: 'x'.repeat(MAX_UPSTREAM_BODY_BYTES - 100),
     });
     const { answer, error } = await callAgainst(t, (res) =>
       res.writeHead(201, { 'content-type': 'application/json' }).end(padded),
     );
     assert.equal(error, undefined);
     assert.equal(answer?.status, 201);
+  });
+});
+
+describe('checkoutUrlFrom', () => {
+  const key = 'pk_live_IN_THE_LINK_0042';
+
+  it('when the URL is one a browser would resolve its own way, answers the URL it names, normalized', () => {
+    assert.equal(checkoutUrlFrom('https:/pay.example/c/1', 'Pagou', key), 'https://pay.example/c/1');
+    assert.equal(checkoutUrlFrom('http:127.0.0.1:4600/x', 'Pagou', key), 'http://127.0.0.1:4600/x');
+    assert.equal(checkoutUrlFrom('HTTPS://PAY.example/a/../c', 'Pagou', key), 'https://pay.example/c');
+  });
+
+  it('when the URL carries the API key raw, URL-encoded or base64, answers upstream_bad_response', () => {
+    const base64 = (text: string) => Buffer.from(text).toString('base64');
+    for (const form of [
+      key,
+      encodeURIComponent(key),
+      base64(key),
+      Buffer.from(key).toString('base64url'),
+      encodeURIComponent(base64(`Bearer ${key}`)),
+    ]) {
+      for (const url of [`https://pay.example/c/1?token=${form}`, `https://pay.example/${form}/c`]) {
+        assert.throws(
+          () => checkoutUrlFrom(url, 'Pagou', key),
+          (error) => {
+            assertProblemError(error, 'upstream_bad_response');
+            assert.ok(!(error as Error).message.includes(key));
+            return true;
+          },
+        );
+      }
+    }
+    assert.throws(
+      () => checkoutUrlFrom(`https://pay.example/c/${key.replace('_', '%5F')}`, 'Pagou', key),
+      ProblemError,
+      'percent-encoding what needs none hides nothing',
+    );
   });
 });

@@ -1,5 +1,5 @@
 import { expect } from '@open-wc/testing';
-import { isSafeCheckoutUrl } from '../../contract/safe-url.js';
+import { safeCheckoutUrl } from '../../contract/safe-url.js';
 import { postCheckout } from '../../widget/api-client.js';
 import { fakeProxy } from './helpers.js';
 
@@ -47,6 +47,11 @@ describe('postCheckout', () => {
     });
   }
 
+  it('when the proxy answers a URL the page would resolve its own way, resolves with the normalized URL the check read', async () => {
+    const outcome = await postFor('SKU-UNNORMALIZED-URL');
+    expect(outcome.ok && outcome.response.url).to.equal('http://127.0.0.1:8080/c/2');
+  });
+
   it('when the connection drops without an answer, resolves network_error', async () => {
     expect(await postFor('SKU-DROP')).to.deep.equal({ ok: false, status: 0, code: 'network_error' });
   });
@@ -62,7 +67,7 @@ describe('postCheckout', () => {
   });
 });
 
-describe('isSafeCheckoutUrl', () => {
+describe('safeCheckoutUrl', () => {
   const safe = [
     'https://pay.example/c/1',
     'https://pay.example:8443/c/1?x=1#y',
@@ -70,7 +75,6 @@ describe('isSafeCheckoutUrl', () => {
     'http://127.0.0.1/c/1',
     'http://127.4.5.6:8080/c/1',
     'http://[::1]:3000/c/1',
-    'http://shop.localhost:3000/c/1',
   ];
   const unsafe = [
     'javascript:alert(1)',
@@ -78,21 +82,29 @@ describe('isSafeCheckoutUrl', () => {
     'data:text/html,<script>alert(1)</script>',
     'http://pay.example/c/1',
     'http://localhost.evil.example/c/1',
+    'http://shop.localhost:3000/c/1',
     'http://127.0.0.1.nip.io/c/1',
     'http://10.0.0.1/c/1',
+    'https://shop.example@pay.evil.example/c/1',
+    'https://user:secret@pay.example/c/1',
     'ftp://pay.example/c/1',
     '/sandbox/c/1',
     '',
   ];
 
   for (const url of safe) {
-    it(`when given ${url}, answers true`, () => expect(isSafeCheckoutUrl(url)).to.equal(true));
+    it(`when given ${url}, answers it unchanged`, () => expect(safeCheckoutUrl(url)).to.equal(url));
   }
   for (const url of unsafe) {
-    it(`when given ${JSON.stringify(url)}, answers false`, () => expect(isSafeCheckoutUrl(url)).to.equal(false));
+    it(`when given ${JSON.stringify(url)}, answers undefined`, () => expect(safeCheckoutUrl(url)).to.equal(undefined));
   }
-  it('when given something other than a string, answers false', () => {
-    expect(isSafeCheckoutUrl(undefined)).to.equal(false);
-    expect(isSafeCheckoutUrl({ href: 'https://pay.example' })).to.equal(false);
+  it('when given something other than a string, answers undefined', () => {
+    expect(safeCheckoutUrl(undefined)).to.equal(undefined);
+    expect(safeCheckoutUrl({ href: 'https://pay.example' })).to.equal(undefined);
+  });
+  it('when the string is one a browser would resolve against the page, answers the URL it names, normalized', () => {
+    expect(safeCheckoutUrl('https:/account/delete')).to.equal('https://account/delete');
+    expect(safeCheckoutUrl('http:127.0.0.1:4600/x')).to.equal('http://127.0.0.1:4600/x');
+    expect(safeCheckoutUrl('HTTPS://PAY.example/a/../c\\1')).to.equal('https://pay.example/c/1');
   });
 });
