@@ -3,18 +3,8 @@
  * `start` script, configured by environment variables only, logging at `info` (the production
  * default) into a file, since a file is where a production log goes and writing it is part of the cost.
  */
-import { closeSync, openSync, readFileSync } from 'node:fs';
-import { type ProxyProcess, spawnProxy, startProxy } from '../test/support/processes.js';
-
-/** The node flags of package.json's `start` script, so the bench measures the proxy as operators run it. */
-export const startNodeFlags: string[] = (() => {
-  const { scripts } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
-    scripts: { start: string };
-  };
-  const flags = /^node ((?:--\S+ )*)dist\/server\/cli\/index\.js$/.exec(scripts.start)?.[1];
-  if (flags === undefined) throw new Error(`cannot read node flags from the start script "${scripts.start}"`);
-  return flags.split(' ').filter(Boolean);
-})();
+import { closeSync, openSync } from 'node:fs';
+import { type ProxyProcess, spawnProxy, startNodeFlags, startProxy } from '../test/support/processes.js';
 
 export interface BenchProxyOptions {
   /** Variables on top of NODE_ENV=production. */

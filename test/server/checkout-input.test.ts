@@ -391,34 +391,6 @@ describe('POST /api/checkout under arbitrary input', { timeout: 180_000 }, () =>
     );
   });
 
-  it('when a body is compressed, valid or not, answers 415 unsupported_media_type without calling a provider', async () => {
-    const cart = '{"items":[{"product":"SKU-A"}]}';
-    const compressed = { gzip: gzipSync(cart), deflate: deflateSync(cart), br: brotliCompressSync(cart) };
-    for (const [encoding, valid] of Object.entries(compressed)) {
-      for (const body of [valid, cart, '']) {
-        const answer = await assertHandled(
-          () => post(body, { 'content-type': 'application/json', 'content-encoding': encoding }),
-          { encoding, body: String(body) },
-        );
-        assert.equal(assertProblem(answer, encoding).code, 'unsupported_media_type');
-      }
-    }
-  });
-
-  it('when 40 MB of empty gzip members precede a real one, answers 415 without reading them', async () => {
-    const emptyMember = gzipSync('');
-    const members = Math.ceil((40 * 1024 * 1024) / emptyMember.length);
-    const bomb = Buffer.concat([
-      Buffer.alloc(members * emptyMember.length, emptyMember),
-      gzipSync('{"items":[{"product":"SKU-A"}]}'),
-    ]);
-    const answer = await assertHandled(
-      () => post(bomb, { 'content-type': 'application/json', 'content-encoding': 'gzip' }),
-      'gzip members',
-    );
-    assert.equal(assertProblem(answer).code, 'unsupported_media_type');
-  });
-
   it("after all of it, no prototype was polluted, every upstream call met Pagou's contract and nothing was logged as an internal error", () => {
     assert.deepEqual(Object.getOwnPropertyNames(Object.prototype).sort(), prototypeNames);
     assert.equal(({} as Record<string, unknown>).price, undefined);
@@ -452,6 +424,34 @@ describe('POST /api/checkout against the holes an outside review found', () => {
         'currency_not_allowed',
       );
     }
+  });
+
+  it('when a body is compressed, valid or not, answers 415 unsupported_media_type without calling a provider', async () => {
+    const cart = '{"items":[{"product":"SKU-A"}]}';
+    const compressed = { gzip: gzipSync(cart), deflate: deflateSync(cart), br: brotliCompressSync(cart) };
+    for (const [encoding, valid] of Object.entries(compressed)) {
+      for (const body of [valid, cart, '']) {
+        const answer = await assertHandled(
+          () => post(body, { 'content-type': 'application/json', 'content-encoding': encoding }),
+          { encoding, body: String(body) },
+        );
+        assert.equal(assertProblem(answer, encoding).code, 'unsupported_media_type');
+      }
+    }
+  });
+
+  it('when a megabyte of empty gzip members precedes a real one, answers 415 without reading them', async () => {
+    const emptyMember = gzipSync('');
+    const members = Math.ceil((1024 * 1024) / emptyMember.length);
+    const bomb = Buffer.concat([
+      Buffer.alloc(members * emptyMember.length, emptyMember),
+      gzipSync('{"items":[{"product":"SKU-A"}]}'),
+    ]);
+    const answer = await assertHandled(
+      () => post(bomb, { 'content-type': 'application/json', 'content-encoding': 'gzip' }),
+      'gzip members',
+    );
+    assert.equal(assertProblem(answer).code, 'unsupported_media_type');
   });
 
   it('when the body declares a charset other than UTF-8, answers 415 unsupported_media_type', async () => {

@@ -7,6 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
@@ -15,8 +16,10 @@ import { signCustomerToken } from '../../server/checkout/customer-token.js';
 import { type FakeUpstream, sendJson, startFakeUpstream } from '../support/http.js';
 import type { LogCapture } from '../support/logs.js';
 import { answerOf, assertProblem } from '../support/problems.js';
+import { startNodeFlags, startProxy } from '../support/processes.js';
 import { lagoCustomer, lagoCustomerIdOf, TOKEN_SECRET } from './fake-lago.js';
-import { listenInFrontOf } from './support.js';
+import { PAGOU_TEST_KEY } from './fake-pagou.js';
+import { fixtureCatalog, listenInFrontOf } from './support.js';
 
 // Long enough that a loaded CI machine still inflates the gzip bomb's first megabyte in time,
 // short enough that the hangs keep the file quick.
@@ -338,5 +341,54 @@ describe('the proxy under upstream chaos', { timeout: 90_000 }, () => {
     );
     // Generous: the test process holds the runner, both fakes and every log line too.
     assert.ok(process.memoryUsage().heapUsed < 256 * ONE_MEGABYTE, `heap ${process.memoryUsage().heapUsed} bytes`);
+  });
+});
+
+/** The most memory a process has held at once (Linux's VmHWM), in bytes. */
+function peakResidentBytes(pid: number): number {
+  const peak = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+  assert.ok(peak, `no VmHWM for process ${pid}`);
+  return Number(peak) * 1024;
+}
+
+const BOMB_ROUNDS = 3;
+const AT_ONCE = 200;
+
+describe('memory against a provider that answers gzip bombs', { timeout: 120_000 }, () => {
+  it(`when ${AT_ONCE} checkouts at once meet gzip-bomb answers, ${BOMB_ROUNDS} times over, the proxy as npm start runs it peaks under 150 MB`, async (t) => {
+    const bombs = await startFakeUpstream((_request, res) => {
+      ignoreHangUp(res);
+      res.writeHead(201, { 'content-type': 'application/json', 'content-encoding': 'gzip' }).end(gzipBomb);
+    });
+    t.after(() => bombs.close());
+    // Its own process, built and with the start script's node flags: the test runner's memory is not the proxy's.
+    const proxy = await startProxy({
+      nodeFlags: startNodeFlags,
+      env: {
+        CATALOG_FILE: fixtureCatalog,
+        PAGOU_API_KEY: PAGOU_TEST_KEY,
+        PAGOU_API_URL: bombs.url,
+        RATE_LIMIT_PER_MINUTE: '1000000',
+        LOG_LEVEL: 'warn',
+      },
+    });
+    t.after(() => proxy.stop());
+
+    for (let round = 0; round < BOMB_ROUNDS; round += 1) {
+      const codes = await Promise.all(
+        Array.from({ length: AT_ONCE }, async () => {
+          const response = await fetch(`${proxy.origin}/api/checkout`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: '{"items":[{"product":"SKU-A"}]}',
+          });
+          return assertProblem(await answerOf(response)).code;
+        }),
+      );
+      assert.deepEqual(new Set(codes), new Set(['upstream_bad_response']), `round ${round}`);
+    }
+    const peak = peakResidentBytes(proxy.pid);
+    t.diagnostic(`peak RSS ${(peak / ONE_MEGABYTE).toFixed(1)} MB`);
+    assert.ok(peak < 150 * ONE_MEGABYTE, `peak RSS ${(peak / ONE_MEGABYTE).toFixed(1)} MB`);
   });
 });

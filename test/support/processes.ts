@@ -4,7 +4,7 @@
  */
 import { type ChildProcess, execFile, type StdioOptions, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +15,15 @@ import { fileURLToPath } from 'node:url';
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 /** The command line as `npm start` and `npx checkout-button` run it. */
 export const builtEntry = join(repoRoot, 'dist', 'server', 'cli', 'index.js');
+/** The node flags of package.json's `start` script, so a measurement is of the proxy as operators run it. */
+export const startNodeFlags: string[] = (() => {
+  const { scripts } = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as {
+    scripts: { start: string };
+  };
+  const flags = /^node ((?:--\S+ )*)dist\/server\/cli\/index\.js$/.exec(scripts.start)?.[1];
+  if (flags === undefined) throw new Error(`cannot read node flags from the start script "${scripts.start}"`);
+  return flags.split(' ').filter(Boolean);
+})();
 /** The same command line from source, through tsx: no build needed. */
 export const sourceEntry = join(repoRoot, 'server', 'cli', 'index.ts');
 /** tsx, resolved here: children run in a scratch directory, where a bare `tsx` would not resolve. */

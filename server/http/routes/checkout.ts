@@ -56,9 +56,7 @@ export function checkoutRoutes(
     async (req, res) => {
       const key = idempotency.keyOf(req);
       const fromForm = req.is(FORM_TYPE) !== false;
-      const request = fromForm
-        ? validate(checkoutForm, formFields(req.body))
-        : validate(checkoutRequest, req.body);
+      const request = fromForm ? validate(checkoutForm, formFields(req.body)) : validate(checkoutRequest, req.body);
 
       const { answer, replayed } = await idempotency.run(key, { fromForm, request }, async (idempotencyKey) => {
         const context = { publicOrigin: requestOrigin(req, config.publicOrigin), log: req.log, idempotencyKey };
