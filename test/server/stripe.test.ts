@@ -116,7 +116,7 @@ describe('Stripe checkout sessions', () => {
   });
 
   it('when a value-only amount is posted, sends one line named by the title, or "Payment"', bounded, async (t) => {
-    const { stripe, checkout } = await proxyTo(t, undefined, { AMOUNT_MAX: '100000' });
+    const { stripe, checkout } = await proxyTo(t, undefined, { AMOUNT_MAX: '100000', AMOUNT_CURRENCY: 'USD' });
     assert.equal((await checkout({ amount: 1500, currency: 'USD', title: 'Donation' })).status, 201);
     assert.equal((await checkout({ amount: 1500, currency: 'USD' })).status, 201);
     const names = stripe.params().map((params) => {
