@@ -178,7 +178,7 @@ describe('checkout-button check', () => {
     assert.match(run.stdout, /providers: +pagou, lago\n/);
     assert.match(run.stdout, /catalog: +\S+catalog\.json \(4 products\)\n/);
     assert.match(run.stdout, /allowed origins: +https:\/\/shop\.example\n/);
-    assert.match(run.stdout, /value-only links: +1 to 5000 \(minor units\)\n/);
+    assert.match(run.stdout, /value-only links: +BRL 1 to 5000 \(minor units\)\n/);
     assert.ok(!run.stdout.includes(PAGOU_TEST_KEY), 'the Pagou key leaked');
     assertNoSecrets(run.stdout);
   });
