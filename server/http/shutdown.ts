@@ -39,7 +39,7 @@ export function gracefulShutdown(
         });
         server.closeIdleConnections();
         // Logged once it is true: a reader of the log may rely on new connections being refused.
-        logger.info({ signal: reason }, 'shutting down: no new connections, finishing in-flight requests');
+        logger.info({ signal: reason, graceMs }, 'shutting down: no new connections, finishing in-flight requests');
       });
       return stopped;
     },

@@ -105,6 +105,7 @@ describe('checkout-button start', () => {
         PAGOU_API_KEY: PAGOU_TEST_KEY,
         PAGOU_API_URL: pagou.url,
         RATE_LIMIT_PER_MINUTE: '10000',
+        SHUTDOWN_GRACE_MS: '12000',
       },
       // From source, tsx compiles it first: slow on a busy machine.
       startTimeoutMs: 30_000,
@@ -120,7 +121,8 @@ describe('checkout-button start', () => {
 
     const exited = once(proxy.child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
     proxy.child.kill('SIGTERM');
-    await proxy.waitForLog((entry) => entry.msg.startsWith('shutting down'), 'shutdown line');
+    const shuttingDown = await proxy.waitForLog((entry) => entry.msg.startsWith('shutting down'), 'shutdown line');
+    assert.equal(shuttingDown.graceMs, 12_000, 'the grace period is SHUTDOWN_GRACE_MS');
     assert.equal(await tryConnect(proxy.origin), 'ECONNREFUSED', 'a new connection after SIGTERM');
     for (const release of held) release();
 
