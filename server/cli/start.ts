@@ -5,7 +5,7 @@ import type { Config } from '../config/load-config.js';
 import { createHttpServer } from '../http/http-server.js';
 import { gracefulShutdown } from '../http/shutdown.js';
 import { createLogger } from '../lib/logger.js';
-import { createMetrics } from '../lib/metrics.js';
+import { collectProcessMetrics, createMetrics } from '../lib/metrics.js';
 import { createProviders } from '../providers/registry.js';
 import { memoryStores, redisStores } from '../stores/index.js';
 import { fail } from './output.js';
@@ -15,6 +15,7 @@ export function start(config: Config): void {
   const logger = createLogger(config.logLevel);
   const providers = createProviders(config.providers, { upstreamTimeoutMs: config.upstreamTimeoutMs });
   const metrics = createMetrics();
+  if (config.metricsToken) collectProcessMetrics(metrics);
   const stores = config.redisUrl ? redisStores(config.redisUrl, { logger, metrics }) : memoryStores();
   const server = createHttpServer(createApp(config, { logger, providers, stores, metrics }), {
     maxConnections: config.maxConnections,

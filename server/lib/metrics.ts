@@ -1,4 +1,4 @@
-import { Counter, Histogram, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 
 /**
  * The proxy's Prometheus metrics, in a registry of their own: every app gets a fresh one, so tests
@@ -42,3 +42,12 @@ export function createMetrics() {
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;
+
+/**
+ * Adds the process's own metrics (CPU, resident memory, heap, event-loop lag, open handles) under
+ * prom-client's standard names. Once per process, by the command that runs the server: each call
+ * starts an event-loop monitor.
+ */
+export function collectProcessMetrics({ registry }: Metrics): void {
+  collectDefaultMetrics({ register: registry });
+}

@@ -90,6 +90,23 @@ describe('checkout-button start', () => {
     );
   });
 
+  it("when METRICS_TOKEN is set, GET /metrics carries the process's own metrics beside the proxy's", async (t) => {
+    const token = 'metrics-token-0123456789';
+    const proxy = await startProxy({ fromSource: true, env: { METRICS_TOKEN: token }, startTimeoutMs: 30_000 });
+    t.after(() => proxy.stop());
+    const response = await fetch(`${proxy.origin}/metrics`, { headers: { authorization: `Bearer ${token}` } });
+    assert.equal(response.status, 200);
+    const text = await response.text();
+    for (const metric of [
+      'checkout_button_checkouts_total',
+      'process_resident_memory_bytes',
+      'process_cpu_seconds_total',
+      'nodejs_eventloop_lag_seconds',
+    ]) {
+      assert.match(text, new RegExp(`^# TYPE ${metric} `, 'm'), metric);
+    }
+  });
+
   it(`when SIGTERM arrives with ${IN_FLIGHT} checkouts in flight, finishes each with 201 and Connection: close, refuses new connections and exits 0`, {
     timeout: 40_000,
   }, async (t) => {
