@@ -19,28 +19,50 @@ interface PageText {
   unlistedOrigin: (origin: string) => string;
 }
 
-const situationOf: Partial<Record<ProblemCode, Situation>> = {
-  origin_not_allowed: 'origin',
-  validation_error: 'order',
-  unknown_product: 'product',
-  rate_limited: 'busy',
+/** Every code's situation: a code added to the contract does not compile until the page knows how to tell it. */
+const situationOf: Record<ProblemCode, Situation> = {
   bad_request: 'unreadable',
   malformed_json: 'unreadable',
   payload_too_large: 'unreadable',
   unsupported_media_type: 'unreadable',
+  idempotency_key_invalid: 'unreadable',
+  validation_error: 'order',
+  invalid_customer_token: 'order',
+  nothing_to_set_up: 'order',
+  idempotency_key_reused: 'order',
+  unknown_product: 'product',
+  rate_limited: 'busy',
+  idempotency_key_in_use: 'busy',
+  origin_not_allowed: 'origin',
   mixed_currencies: 'setup',
   amount_not_allowed: 'setup',
   amount_out_of_range: 'setup',
+  currency_not_allowed: 'setup',
   provider_unavailable: 'setup',
   request_not_supported: 'setup',
-  provider_not_supported: 'setup',
   no_payment_provider: 'setup',
+  provider_not_supported: 'setup',
+  return_url_not_allowed: 'setup',
+  currency_not_supported: 'setup',
+  amount_not_supported: 'setup',
+  customer_not_found: 'setup',
   provider_misconfigured: 'setup',
+  upstream_auth_failed: 'setup',
+  not_found: 'setup',
+  method_not_allowed: 'setup',
+  metrics_unauthorized: 'setup',
+  internal_error: 'service',
+  upstream_rejected: 'service',
+  upstream_unavailable: 'service',
+  upstream_bad_response: 'service',
+  provider_rejected: 'service',
+  proxy_busy: 'service',
+  upstream_rate_limited: 'service',
+  not_ready: 'service',
+  upstream_timeout: 'service',
 };
 
-/** The situation for a code; what the table does not name is the payment service's failure (5xx) or the order's (4xx). */
-export const situationFor = (code: ProblemCode, status: number): Situation =>
-  situationOf[code] ?? (status >= 500 ? 'service' : 'order');
+export const situationFor = (code: ProblemCode): Situation => situationOf[code];
 
 export const pageText: Record<PageLanguage, PageText> = {
   en: {

@@ -48,7 +48,7 @@ export function errorPage(problem: ProblemError, req: Request): string {
     stylesheet: errorPageStylesheetPath,
     body: html`<main>
 <h1>${text.title}</h1>
-<p>${text.situations[situationFor(problem.code, problem.status)]}</p>
+<p>${text.situations[situationFor(problem.code)]}</p>
 ${ownerNote ? html`<section class="owner"><h2>${text.forOwner}</h2><p>${ownerNote}</p></section>` : ''}
 <p class="code">${text.errorCode}: <code>${problem.code}</code></p>
 ${back && /^https?:/.test(back) ? html`<a class="back" href="${back}">${text.back}</a>` : ''}

@@ -348,6 +348,14 @@ describe('POST /api/checkout from a plain HTML form', () => {
       assert.doesNotMatch(response.text, /quantity|too big|<=|99/i);
     });
 
+    it("when the store's setup refuses the order (a currency it does not take), says so rather than blaming the order", async () => {
+      const { app } = testApp({ AMOUNT_MAX: '100000' });
+      const response = await form(app, 'amount=500&currency=IDR').set('accept-language', 'pt-BR');
+      assert.equal(response.status, 422);
+      assert.match(response.text, /O pagamento não está configurado corretamente nesta loja\. Nada foi cobrado\./);
+      assert.match(response.text, /<code>currency_not_allowed<\/code>/);
+    });
+
     it('when the shop page hid its origin (Origin: null), tells the store owner the cause and the fix', async () => {
       const { app } = testApp({ ALLOWED_ORIGINS: 'https://shop.example' });
       const response = await form(app, 'product=SKU-A').set('origin', 'null');
