@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { freePort, stopChild, track } from './children.js';
 
 /** @typedef {'chromium' | 'firefox' | 'webkit'} Engine */
 
@@ -128,15 +128,12 @@ export async function startWebKitDriver() {
  * @param {import('node:child_process').SpawnOptions} options
  */
 function spawnTracked(command, args, options) {
-  const child = spawn(command, args, options);
+  const child = track(spawn(command, args, options));
   let stderr = '';
   child.stderr?.setEncoding('utf8').on('data', (chunk) => {
     stderr = (stderr + chunk).slice(-2000);
   });
   Object.defineProperty(child, 'recentStderr', { get: () => stderr });
-  const killOnExit = () => child.kill('SIGKILL');
-  process.once('exit', killOnExit);
-  child.once('exit', () => process.off('exit', killOnExit));
   return child;
 }
 
@@ -177,26 +174,6 @@ async function waitForDriver(port, driver) {
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   throw new Error(`WebKitWebDriver did not answer on port ${port} within ${START_TIMEOUT_MS} ms`);
-}
-
-/** @returns {Promise<number>} */
-async function freePort() {
-  const probe = createServer().listen(0, '127.0.0.1');
-  await once(probe, 'listening');
-  const address = /** @type {import('node:net').AddressInfo} */ (probe.address());
-  probe.close();
-  await once(probe, 'close');
-  return address.port;
-}
-
-/** @param {import('node:child_process').ChildProcess} child */
-async function stopChild(child) {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = once(child, 'exit');
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-  await exited;
-  clearTimeout(timer);
 }
 
 /**

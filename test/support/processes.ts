@@ -5,12 +5,14 @@
 import { type ChildProcess, execFile, type StdioOptions, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { TestContext } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { freePort, stopChild, track } from './children.js';
+
+export { freePort, stopChild };
 
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 /** The command line as `npm start` and `npx checkout-button` run it. */
@@ -34,23 +36,11 @@ export const STEP_TIMEOUT_MS = 10_000;
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-const running = new Set<ChildProcess>();
 const scratchDirectories = new Set<string>();
-// Whatever ends the run (a failed assertion, an exception), no child or scratch directory outlives it.
+// Whatever ends the run (a failed assertion, an exception), no scratch directory outlives it.
 process.once('exit', () => {
-  for (const child of running) child.kill('SIGKILL');
   for (const directory of scratchDirectories) rmSync(directory, { recursive: true, force: true });
 });
-
-/** A port that was free a moment ago, for a server whose origin must be known before it starts (loopback only). */
-export async function freePort(): Promise<number> {
-  const probe = createServer().listen(0, '127.0.0.1');
-  await once(probe, 'listening');
-  const { port } = probe.address() as AddressInfo;
-  probe.close();
-  await once(probe, 'close');
-  return port;
-}
 
 /** A fresh empty directory, removed when the run ends, so no `.env` of the checkout leaks into a child. */
 export function scratchDirectory(): string {
@@ -66,27 +56,14 @@ export interface SpawnOptions {
   stdio?: StdioOptions;
 }
 
-/** Spawns a Node process in a scratch directory (unless `cwd`), tracked so it is killed if the run dies first. */
+/** Spawns a Node process in a scratch directory (unless `cwd`), killed if the run dies first. */
 export function spawnNode(args: string[], { env, cwd = scratchDirectory(), stdio = 'ignore' }: SpawnOptions) {
   const child = spawn(process.execPath, args, {
     env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env },
     cwd,
     stdio,
   });
-  running.add(child);
-  child.once('exit', () => running.delete(child));
-  return child;
-}
-
-/** SIGTERM, then SIGKILL once `graceMs` has passed; resolves with the exit code (null when killed by a signal). */
-export async function stopChild(child: ChildProcess, graceMs = STEP_TIMEOUT_MS): Promise<number | null> {
-  if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
-  const exited = once(child, 'exit') as Promise<[number | null]>;
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
-  const [code] = await exited;
-  clearTimeout(timer);
-  return code;
+  return track(child);
 }
 
 /** A pino line from the proxy, as far as tests read it. */
