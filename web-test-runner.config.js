@@ -12,9 +12,12 @@ import { widgetBrowsers } from './test/support/widget-browsers.js';
  * The checkout pages it creates are its own `GET /fake/<session>/pay`, on the host the request came
  * to (loopback http, which the widget accepts). It records each visit with the browser's
  * `Sec-Fetch-Dest` (`document` for a page or tab, `iframe` inside a frame) and answers 204 No
- * Content, so a browser that navigates there stays where it was: a test page survives sending its
- * top-level page to the checkout. (For product SKU-IN-NEW-TAB the page is `pay?tab`, which closes the
- * tab it opens in.) `GET /fake/<session>/visits?count=n` waits for n visits.
+ * Content. (For product SKU-IN-NEW-TAB the page is `pay?tab`, which closes the tab it opens in.)
+ * `GET /fake/<session>/visits?count=n` waits for n visits.
+ *
+ * A test that lets the test page itself go to the checkout gives its session another checkout page
+ * with `PUT /fake/<session>/checkout-page` (the URL as the body): the test page under a fragment,
+ * which the page reaches without leaving its document (`checkoutHere()` in helpers.ts).
  *
  * `GET /fake/<session>/api/products` answers with a small catalog in three currencies (their
  * headers are listed at `GET /fake/<session>/catalog-requests`); a session named `unavailable-…`
@@ -27,6 +30,7 @@ const received = new Map();
 const catalogRequests = new Map();
 const visits = new Map();
 const visitWaiters = new Map();
+const checkoutPages = new Map();
 
 const catalog = {
   products: [
@@ -101,10 +105,10 @@ const answers = {
   },
 };
 
-const readJson = async (request) => {
+const readText = async (request) => {
   let text = '';
   for await (const chunk of request) text += chunk;
-  return JSON.parse(text);
+  return text;
 };
 
 function fakeCatalog(context, session) {
@@ -142,9 +146,10 @@ const visitsOf = (session, count) =>
   });
 
 async function fakeProxy(context, next) {
-  const match = /^\/fake\/([\w-]+)\/(api\/checkout|api\/products|requests|catalog-requests|pay|visits)$/.exec(
-    context.path,
-  );
+  const match =
+    /^\/fake\/([\w-]+)\/(api\/checkout|api\/products|requests|catalog-requests|pay|visits|checkout-page)$/.exec(
+      context.path,
+    );
   if (!match) return next();
   const [, session, route] = match;
   const origin = context.get('origin');
@@ -158,6 +163,11 @@ async function fakeProxy(context, next) {
     return;
   }
   if (route === 'api/products') return fakeCatalog(context, session);
+  if (route === 'checkout-page') {
+    checkoutPages.set(session, await readText(context.req));
+    context.status = 204;
+    return;
+  }
   if (route === 'visits') {
     context.body = await visitsOf(session, Number(context.query.count ?? 0));
     return;
@@ -183,7 +193,7 @@ async function fakeProxy(context, next) {
     context.status = 405;
     return;
   }
-  const body = await readJson(context.req);
+  const body = JSON.parse(await readText(context.req));
   const headers = {
     'content-type': context.get('content-type'),
     cookie: context.get('cookie'),
@@ -200,7 +210,7 @@ async function fakeProxy(context, next) {
     context.status = 204;
     return;
   }
-  const payUrl = `${context.protocol}://${context.host}/fake/${session}/pay`;
+  const payUrl = checkoutPages.get(session) ?? `${context.protocol}://${context.host}/fake/${session}/pay`;
   const answer = await (validationProblem(body) ?? answers[product]?.({ attempt, payUrl, origin }) ?? created(payUrl));
   context.status = answer.status;
   context.type = answer.type ?? 'application/json';

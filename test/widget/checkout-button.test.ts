@@ -1,7 +1,7 @@
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import { CheckoutButton, CheckoutItem } from '../../widget/index.js';
-import { buttonFor, fakeProxy, innerButton, navigatesThisPage, part } from './helpers.js';
+import { buttonFor, fakeProxy, innerButton, part } from './helpers.js';
 
 /** The first axe-core audit in a page loads axe itself, which takes more than Mocha's 2 s on a busy machine. */
 const AXE_TIMEOUT_MS = 10_000;
@@ -56,9 +56,9 @@ describe('<checkout-button>', () => {
     expect(el).not.to.have.attribute('disabled');
   });
 
-  it('when markup says loading, ignores it: the attribute goes, the button is idle and a click checks out', async function () {
-    navigatesThisPage(this);
+  it('when markup says loading, ignores it: the attribute goes, the button is idle and a click checks out', async () => {
     const proxy = fakeProxy();
+    const checkout = await proxy.checkoutHere();
     const el = await fixture<CheckoutButton>(
       html`<checkout-button loading product="SKU-OK" endpoint=${proxy.endpoint}></checkout-button>`,
     );
@@ -66,7 +66,7 @@ describe('<checkout-button>', () => {
     expect(el).not.to.have.attribute('loading');
     expect(innerButton(el)).not.to.have.attribute('aria-busy');
     innerButton(el).click();
-    expect(await proxy.visits(1)).to.deep.equal([{ dest: 'document' }]);
+    await checkout.reached;
   });
 
   it('when a script assigns loading, throws: the element alone reports it', async () => {
@@ -115,16 +115,16 @@ describe('<checkout-button>', () => {
     expect(button.attributes.map(({ name }) => name)).not.to.include('loading');
   });
 
-  it('when host.click() is called, does what a click does: one click event, one checkout', async function () {
-    navigatesThisPage(this);
+  it('when host.click() is called, does what a click does: one click event, one checkout', async () => {
     const proxy = fakeProxy();
+    const checkout = await proxy.checkoutHere();
     const el = await buttonFor('SKU-OK', proxy.endpoint);
     let clicks = 0;
     el.addEventListener('click', () => clicks++);
     const start = oneEvent(el, 'checkout-start');
     el.click();
     await start;
-    expect(await proxy.visits(1)).to.deep.equal([{ dest: 'document' }]);
+    await checkout.reached;
     expect(clicks).to.equal(1);
     expect(await proxy.requests()).to.have.length(1);
   });
@@ -189,15 +189,15 @@ describe('<checkout-button>', () => {
     ['Enter', 'Enter'],
     ['Space', ' '],
   ] as const) {
-    it(`when focused and ${name} is pressed, starts a checkout`, async function () {
-      navigatesThisPage(this);
+    it(`when focused and ${name} is pressed, starts a checkout`, async () => {
       const proxy = fakeProxy();
+      const checkout = await proxy.checkoutHere();
       const el = await buttonFor('SKU-OK', proxy.endpoint);
       el.focus();
       const success = oneEvent(el, 'checkout-success');
       await sendKeys({ press: key });
-      expect((await success).detail.url).to.equal(proxy.payUrl);
-      expect(await proxy.visits(1)).to.deep.equal([{ dest: 'document' }]);
+      expect((await success).detail.url).to.equal(checkout.url);
+      await checkout.reached;
     });
   }
 

@@ -1,7 +1,7 @@
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import '../../widget/index.js';
 import type { CheckoutButton, CheckoutErrorDetail } from '../../widget/index.js';
-import { buttonFor, fakeProxy, innerButton, navigatesThisPage, otherOrigin, part } from './helpers.js';
+import { buttonFor, fakeProxy, innerButton, otherOrigin, part } from './helpers.js';
 
 /** Clicks the button and resolves with the `checkout-error` detail, once the button has re-rendered. */
 const failureOf = async (el: CheckoutButton): Promise<CheckoutErrorDetail> => {
@@ -19,17 +19,17 @@ describe('<checkout-button> outcome', () => {
     window.open = realOpen;
   });
 
-  it('when the proxy answers 201, fires checkout-success with the URL and sends this page to it', async function () {
-    navigatesThisPage(this);
+  it('when the proxy answers 201, fires checkout-success with the URL and sends this page to it', async () => {
     const proxy = fakeProxy();
+    const checkout = await proxy.checkoutHere();
     const el = await buttonFor('SKU-OK', proxy.endpoint);
     const success = oneEvent(el, 'checkout-success');
     innerButton(el).click();
     const event = await success;
-    // The fake proxy's checkout page is plain http on loopback, which the widget accepts for local development.
-    expect(event.detail).to.deep.equal({ url: proxy.payUrl, provider: 'sandbox' });
+    // The checkout page is plain http on loopback, which the widget accepts for local development.
+    expect(event.detail).to.deep.equal({ url: checkout.url, provider: 'sandbox' });
     expect(event.bubbles && event.composed && event.cancelable).to.equal(true);
-    expect(await proxy.visits(1)).to.deep.equal([{ dest: 'document' }]);
+    await checkout.reached;
     expect(el.loading, 'busy until the page is left').to.equal(true);
   });
 
@@ -65,14 +65,14 @@ describe('<checkout-button> outcome', () => {
     expect(el.loading).to.equal(false);
   });
 
-  it('when target="_blank" and the window is blocked, sends this page instead', async function () {
-    navigatesThisPage(this);
+  it('when target="_blank" and the window is blocked, sends this page instead', async () => {
     const proxy = fakeProxy();
+    const checkout = await proxy.checkoutHere();
     const el = await buttonFor('SKU-OK', proxy.endpoint);
     el.target = '_blank';
     window.open = () => null;
     await el.checkout();
-    expect(await proxy.visits(1)).to.deep.equal([{ dest: 'document' }]);
+    await checkout.reached;
   });
 
   it('when target="_blank" and the request fails, closes the window it opened', async () => {
