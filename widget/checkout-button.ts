@@ -146,7 +146,7 @@ export class CheckoutButton extends LitElement {
     const request = this.buildRequest();
     if (!this.emit('checkout-start', { request }, true)) return;
     // Opened now, inside the click, because popup blockers refuse windows opened after an await.
-    const popup = this.target === '_blank' ? window.open('', '_blank') : null;
+    const popup = this.target === '_blank' ? openTab() : null;
     this.busy = true;
     const outcome = await postCheckout(this.endpoint, request, this.timeout);
     if (outcome.ok) {
@@ -192,7 +192,7 @@ export class CheckoutButton extends LitElement {
       } catch {
         // A SecurityError: this frame may not navigate the top page.
       }
-      const tab = window.open('', '_blank');
+      const tab = openTab();
       if (tab) {
         this.openIn(tab, url);
         this.busy = false;
@@ -267,6 +267,15 @@ export class CheckoutButton extends LitElement {
   ): boolean {
     const event = new CustomEvent(type, { detail, bubbles: true, composed: true, cancelable });
     return this.dispatchEvent(event);
+  }
+}
+
+/** A blank new tab, or null where this page may not open one: browsers return null, or Firefox throws in a sandbox. */
+function openTab(): Window | null {
+  try {
+    return window.open('', '_blank');
+  } catch {
+    return null;
   }
 }
 
