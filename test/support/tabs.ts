@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import type { Browser, ElementHandle, Page } from 'puppeteer-core';
+import type { Browser, ElementHandle, Frame, Page } from 'puppeteer-core';
 import * as puppeteer from 'puppeteer-core';
 import { remote } from 'webdriverio';
 import {
@@ -66,7 +66,12 @@ export interface Tab {
   /** Runs `action` and returns the tab it opens. */
   newTabFrom(action: () => Promise<void>): Promise<Tab>;
   screenshot(path: string): Promise<void>;
+  /** The document in the `<iframe>` that `css` finds (of any origin), to find, read and click in as in the tab. */
+  frame(css: string): InFrame;
 }
+
+/** What a test does in a frame's document, as a shopper does it there: a click in it is a trusted click too. */
+export type InFrame = Pick<Tab, 'click' | 'waitFor' | 'waitForText' | 'text' | 'texts' | 'isVisible' | 'evaluate'>;
 
 export interface Driver {
   readonly engine: Engine;
@@ -108,20 +113,11 @@ const describe = (query: Query) =>
 const literal = (value: unknown) =>
   JSON.stringify(value, (_key, item) => (item instanceof RegExp ? { source: item.source, flags: item.flags } : item));
 
-/** What a driver can do; the rest of Tab is built on these few commands. */
-abstract class BaseTab implements Tab {
-  abstract readonly engine: Engine;
-  abstract goto(url: string): Promise<void>;
-  abstract url(): Promise<string>;
-  /** Evaluates an expression in the page as is; returns its JSON value (awaiting a promise). */
+/** What a driver can do in one document (a tab's, or a frame's); finding and reading are built on these two. */
+abstract class InDocument implements InFrame {
+  /** Evaluates an expression in the document as is; returns its JSON value (awaiting a promise). */
   protected abstract run<T>(expression: string): Promise<T>;
   protected abstract clickFound(query: Query): Promise<void>;
-  abstract fill(query: Query, value: string): Promise<void>;
-  abstract select(query: Query, value: string): Promise<void>;
-  abstract press(key: 'Tab' | 'Enter'): Promise<void>;
-  abstract cspViolations(): Promise<string[]>;
-  abstract newTabFrom(action: () => Promise<void>): Promise<Tab>;
-  abstract screenshot(path: string): Promise<void>;
 
   /** Evaluates with the helpers in place, injecting them first into a document that lacks them. */
   protected async withHelpers<T>(expression: string, query?: Query): Promise<T> {
@@ -131,17 +127,6 @@ abstract class BaseTab implements Tab {
     if (needsAxe && !hasAxe) await this.run(`(() => { ${axeSource}; return true; })()`);
     if (!hasFinders) await this.run(`(() => { ${finders}; return true; })()`);
     return this.run<T>(expression);
-  }
-
-  waitForURL(pattern: RegExp): Promise<string> {
-    let last = '';
-    return poll(
-      async () => {
-        last = await this.url();
-        return pattern.test(last) ? last : undefined;
-      },
-      () => `the URL did not match ${pattern} (it is ${last})`,
-    );
   }
 
   async waitFor(query: Query): Promise<void> {
@@ -195,6 +180,31 @@ abstract class BaseTab implements Tab {
   async evaluate<T>(query: Query, expression: string): Promise<T> {
     await this.waitFor(query);
     return this.withHelpers(`((element) => ${expression})(__e2e.find(${literal(query)}))`, query);
+  }
+}
+
+/** What a driver can do with a tab; the rest of Tab is built on these few commands. */
+abstract class BaseTab extends InDocument implements Tab {
+  abstract readonly engine: Engine;
+  abstract goto(url: string): Promise<void>;
+  abstract url(): Promise<string>;
+  abstract fill(query: Query, value: string): Promise<void>;
+  abstract select(query: Query, value: string): Promise<void>;
+  abstract press(key: 'Tab' | 'Enter'): Promise<void>;
+  abstract cspViolations(): Promise<string[]>;
+  abstract newTabFrom(action: () => Promise<void>): Promise<Tab>;
+  abstract screenshot(path: string): Promise<void>;
+  abstract frame(css: string): InFrame;
+
+  waitForURL(pattern: RegExp): Promise<string> {
+    let last = '';
+    return poll(
+      async () => {
+        last = await this.url();
+        return pattern.test(last) ? last : undefined;
+      },
+      () => `the URL did not match ${pattern} (it is ${last})`,
+    );
   }
 
   audit(): Promise<string[]> {
@@ -292,10 +302,7 @@ class PuppeteerTab extends BaseTab {
 
   async #element(query: Query): Promise<ElementHandle<Element>> {
     await this.withHelpers('true', query);
-    const handle = await this.page.evaluateHandle(`__e2e.find(${literal(query)})`);
-    const element = handle.asElement() as ElementHandle<Element> | null;
-    if (!element) throw new Error(`no ${describe(query)}`);
-    return element;
+    return foundElement(this.page, query);
   }
 
   protected async clickFound(query: Query): Promise<void> {
@@ -323,10 +330,12 @@ class PuppeteerTab extends BaseTab {
   }
 
   async newTabFrom(action: () => Promise<void>): Promise<Tab> {
-    const opened = new Promise<Page | null>((resolve) => this.page.once('popup', resolve));
+    // Any new page of this tab's context: over BiDi, a tab that a frame opens is no `popup` of the page.
+    const context = this.page.browserContext();
+    const before = new Set(await context.pages());
     await action();
     const page = await poll(
-      async () => (await opened) ?? undefined,
+      async () => (await context.pages()).find((page) => !before.has(page)),
       () => 'no tab opened',
     );
     page.setDefaultTimeout(STEP_TIMEOUT_MS);
@@ -335,6 +344,43 @@ class PuppeteerTab extends BaseTab {
 
   async screenshot(path: string): Promise<void> {
     await this.page.screenshot({ path: path as `${string}.png`, fullPage: true });
+  }
+
+  frame(css: string): InFrame {
+    return new PuppeteerFrame(this.page, css);
+  }
+}
+
+/** The element a query finds in a document whose helpers are in place. */
+async function foundElement(document: Page | Frame, query: Query): Promise<ElementHandle<Element>> {
+  const handle = await document.evaluateHandle(`__e2e.find(${literal(query)})`);
+  const element = handle.asElement() as ElementHandle<Element> | null;
+  if (!element) throw new Error(`no ${describe(query)}`);
+  return element;
+}
+
+/** A frame of a puppeteer tab, found again for each command: a command may outlive the frame's document. */
+class PuppeteerFrame extends InDocument {
+  constructor(
+    private readonly page: Page,
+    private readonly css: string,
+  ) {
+    super();
+  }
+
+  async #frame(): Promise<Frame> {
+    const frame = await (await this.page.waitForSelector(this.css))?.contentFrame();
+    if (!frame) throw new Error(`no frame at ${this.css}`);
+    return frame;
+  }
+
+  protected async run<T>(expression: string): Promise<T> {
+    return (await this.#frame()).evaluate(expression) as Promise<T>;
+  }
+
+  protected async clickFound(query: Query): Promise<void> {
+    await this.withHelpers('true', query);
+    await (await foundElement(await this.#frame(), query)).click();
   }
 }
 
@@ -448,15 +494,9 @@ class WebDriverTab extends BaseTab {
     return this.session.$(reference);
   }
 
-  /**
-   * A pointer click at the element's centre. WebDriver's Element Click refuses an element in a shadow root: the hit
-   * test finds its host there and reports the click as intercepted.
-   */
   protected async clickFound(query: Query): Promise<void> {
     await this.#keepViolations();
-    const element = await this.#element(query);
-    await element.scrollIntoView({ block: 'center' });
-    await this.session.action('pointer').move({ origin: element }).down().up().perform();
+    await pointerClick(this.session, await (await this.#element(query)).getElement());
   }
 
   async fill(query: Query, value: string): Promise<void> {
@@ -513,4 +553,43 @@ class WebDriverTab extends BaseTab {
   async screenshot(path: string): Promise<void> {
     await (await this.#focus()).saveScreenshot(path);
   }
+
+  frame(css: string): InFrame {
+    return new WebDriverFrame(async (command) => {
+      const session = await this.#focus();
+      await session.switchToFrame(await session.findElement('css selector', css));
+      try {
+        return await command(session);
+      } finally {
+        // Back to the tab's own document, where the tab's commands expect to be.
+        await session.switchToFrame(null);
+      }
+    });
+  }
+}
+
+/** A frame of a MiniBrowser tab: WebDriver commands reach it only while the session has switched into it. */
+class WebDriverFrame extends InDocument {
+  constructor(private readonly inFrame: <T>(command: (session: WebdriverBrowser) => Promise<T>) => Promise<T>) {
+    super();
+  }
+
+  protected run<T>(expression: string): Promise<T> {
+    return this.inFrame((session) => session.execute(`return ${expression}`) as Promise<T>);
+  }
+
+  protected async clickFound(query: Query): Promise<void> {
+    const reference = await this.withHelpers<WebdriverIO.Element | null>(`__e2e.find(${literal(query)})`, query);
+    if (!reference) throw new Error(`no ${describe(query)}`);
+    await this.inFrame(async (session) => pointerClick(session, await session.$(reference).getElement()));
+  }
+}
+
+/**
+ * A pointer click at the element's centre. WebDriver's Element Click refuses an element in a shadow root: the hit
+ * test finds its host there and reports the click as intercepted.
+ */
+async function pointerClick(session: WebdriverBrowser, element: WebdriverIO.Element): Promise<void> {
+  await element.scrollIntoView({ block: 'center' });
+  await session.action('pointer').move({ origin: element }).down().up().perform();
 }
