@@ -64,9 +64,14 @@ for (const engine of selectedEngines()) {
       );
     });
 
-    test('when its origin is not allowed, the widget shows an error and the proxy makes no link', async () => {
+    test('when its origin is not allowed, the widget shows an error, fires checkout-error with origin_not_allowed and the proxy makes no link', async () => {
       const page = await e2e.newPage();
       await page.goto(notAllowed.origin);
+      // What the merchant's own script hears: the refusal's reason, not a network failure.
+      await page.evaluate(
+        { css: 'body' },
+        "(addEventListener('checkout-error', ({ detail }) => (element.dataset.checkoutError = detail.code)), true)",
+      );
       // The catalog is refused too, so use a button written in the page.
       await page.click(byRole('button', 'Buy the starter bundle'));
 
@@ -81,6 +86,7 @@ for (const engine of selectedEngines()) {
         })(),
       );
       assert.match(await page.text(alert), /\w/);
+      assert.equal(await page.evaluate({ css: 'body' }, 'element.dataset.checkoutError'), 'origin_not_allowed');
       assert.equal(new URL(await page.url()).origin, notAllowed.origin);
 
       await proxy.flushLogs();

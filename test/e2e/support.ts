@@ -57,8 +57,9 @@ export class E2E {
   }
 
   /**
-   * The built proxy on `port` (on loopback only), configured by `env` and nothing else: it runs in
-   * an empty working directory so a developer's `.env` cannot point the tests at a real provider.
+   * The built proxy on `port` (on loopback, unless `env.HOST` names another of this machine's
+   * addresses), configured by `env` and nothing else: it runs in an empty working directory so a
+   * developer's `.env` cannot point the tests at a real provider.
    */
   async startProxy(port: number, env: Record<string, string> = {}): Promise<ProxyProcess> {
     if (!existsSync(widgetBundle))

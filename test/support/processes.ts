@@ -77,7 +77,10 @@ export interface LogEntry {
 }
 
 export interface ProxyOptions {
-  /** Variables on top of HOST=127.0.0.1, PORT and LOG_LEVEL=info; nothing else of this process's environment. */
+  /**
+   * Variables on top of HOST=127.0.0.1, PORT and LOG_LEVEL=info; nothing else of this process's environment. A HOST
+   * of another of this machine's addresses (a LAN address) becomes the proxy's origin.
+   */
   env?: Record<string, string>;
   /** A free port unless given. */
   port?: number;
@@ -184,13 +187,14 @@ export async function spawnProxy({
   if (!fromSource && !existsSync(builtEntry))
     throw new Error(`${builtEntry} is missing: run \`npm run build\` first (npm test and npm run bench do).`);
   const listenOn = port ?? (await freePort());
+  const host = env.HOST ?? '127.0.0.1';
   const entry = fromSource ? ['--import', tsxLoader, sourceEntry] : [builtEntry];
   const spawnedAt = performance.now();
   const child = spawnNode([...nodeFlags, ...entry], {
-    env: { HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env, PORT: String(listenOn) },
+    env: { LOG_LEVEL: 'info', ...env, HOST: host, PORT: String(listenOn) },
     stdio: ['ignore', logTo ?? 'pipe', 'pipe'],
   });
-  return new ProxyProcess(`http://127.0.0.1:${listenOn}`, child, spawnedAt);
+  return new ProxyProcess(`http://${host}:${listenOn}`, child, spawnedAt);
 }
 
 /** Spawns the proxy and resolves once `GET /healthz` answers 200; fails with its stderr if it exits first. */
