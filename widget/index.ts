@@ -14,5 +14,5 @@ export type { CartLine, CheckoutRequest, CheckoutResponse } from '../contract/ch
 export type { Problem, ProblemCode } from '../contract/problems.js';
 export type { CheckoutErrorCode, ClientErrorCode } from './api-client.js';
 export type { CheckoutErrorDetail, CheckoutStartDetail, CheckoutSuccessDetail } from './events.js';
-export type { CheckoutButtonProps, CheckoutElementsJSX, CheckoutItemProps } from './jsx.js';
+export type { CheckoutButtonProps, CheckoutElementsJSX, CheckoutItemProps, CheckoutPriceProps } from './jsx.js';
 export { CHECKOUT_BUTTON_TAG, CHECKOUT_ITEM_TAG, CHECKOUT_PRICE_TAG, CheckoutButton, CheckoutItem, CheckoutPrice };

@@ -45,6 +45,12 @@ export interface CheckoutItemProps extends CommonProps {
   quantity?: number | string;
 }
 
+export interface CheckoutPriceProps extends CommonProps {
+  product?: string;
+  quantity?: number | string;
+  endpoint?: string;
+}
+
 /**
  * The elements' JSX typings. They join the global `JSX` namespace here (React 18 and other
  * runtimes that read it); runtimes with a module-scoped namespace (React 19, Preact) extend their
@@ -53,6 +59,7 @@ export interface CheckoutItemProps extends CommonProps {
 export interface CheckoutElementsJSX {
   'checkout-button': CheckoutButtonProps;
   'checkout-item': CheckoutItemProps;
+  'checkout-price': CheckoutPriceProps;
 }
 
 declare global {
