@@ -6,9 +6,11 @@ import request from 'supertest';
 import { widgetBundlePath } from '../../server/lib/paths.js';
 import { tempFile, testApp } from './support.js';
 
-/** The budget from the widget issue: the served module, Lit included, gzipped. */
-// 11 KB holds the button, <checkout-price>, the frame fallback, retries and three languages of messages;
-// issue 18 brings it down to 8 KB by fetching the messages only after an error.
+/**
+ * The served module's budget, Lit included, gzipped (level 9). The widget issue set 10 KB; it became 11 KB when
+ * <checkout-price>, the frame fallback, retries and messages in three languages outgrew that. Issue 18 asks for 8 KB
+ * and is open: until it lands, this bound only keeps the widget from growing past 11 KB.
+ */
 const GZIP_BUDGET_BYTES = 11 * 1024;
 
 describe('GET /checkout-button.js', () => {
