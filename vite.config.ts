@@ -30,13 +30,19 @@ export default defineConfig({
       fileName: () => 'checkout-button.js',
     },
     outDir: 'dist/widget',
-    // The server build writes into dist/ too.
-    emptyOutDir: false,
+    // Chunks of earlier builds would linger beside the script and be served; the declarations tsc writes here come after.
+    emptyOutDir: true,
     target: 'es2022',
     rolldownOptions: {
-      // Vite keeps whitespace and pure annotations in ES libraries for the next bundler; this file is
-      // served to browsers as is, so it is minified completely.
-      output: { codeSplitting: false, minify: true, comments: false },
+      output: {
+        // Vite keeps whitespace and pure annotations in ES libraries for the next bundler; these files are
+        // served to browsers as they are, so they are minified completely.
+        minify: true,
+        comments: false,
+        // What loads on demand (the failure messages) sits beside the script, named after it, and is served by the
+        // proxy from there; the hash changes with the content, so a chunk's URL never serves two versions.
+        chunkFileNames: 'checkout-button-[name]-[hash].js',
+      },
     },
   },
 });

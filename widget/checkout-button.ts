@@ -3,7 +3,8 @@ import type { CartLine, CheckoutRequest } from '../contract/checkout.js';
 import { postCheckout, scriptOrigin } from './api-client.js';
 import { CHECKOUT_ITEM_TAG } from './checkout-item.js';
 import type { CheckoutEventDetails, CheckoutEventMap } from './events.js';
-import { explainFailure, messagesFor } from './messages.js';
+import { failureMessage } from './failure-message.js';
+import { labelsFor } from './labels.js';
 import { checkoutButtonStyles } from './styles.js';
 
 export const CHECKOUT_BUTTON_TAG = 'checkout-button';
@@ -164,13 +165,16 @@ export class CheckoutButton extends LitElement {
       }
     }
     popup?.close();
-    this.busy = false;
-    if (!outcome.ok) {
-      const { status, code, problem } = outcome;
-      const message = explainFailure(this, code, problem);
-      this.errorText = message;
-      this.emit('checkout-error', { status, code, message, ...(problem && { problem }) });
+    if (outcome.ok) {
+      this.busy = false;
+      return;
     }
+    const { status, code, problem } = outcome;
+    // Busy until the message is known: a second click meanwhile would start a checkout this message then overwrites.
+    const message = await failureMessage(this, code, problem);
+    this.busy = false;
+    this.errorText = message;
+    this.emit('checkout-error', { status, code, message, ...(problem && { problem }) });
   }
 
   /**
@@ -224,14 +228,14 @@ export class CheckoutButton extends LitElement {
   }
 
   protected override render() {
-    const messages = messagesFor(this);
+    const labels = labelsFor(this);
     return html`${
       this.pendingUrl
-        ? html`<a part="button link" href=${this.pendingUrl} target="_top" @click=${this.followPendingUrl}>${messages.link}</a>`
+        ? html`<a part="button link" href=${this.pendingUrl} target="_top" @click=${this.followPendingUrl}>${labels.link}</a>`
         : html`<button part="button" type="button" aria-describedby="error" ?disabled=${this.disabled}
             aria-label=${this.ariaLabel || nothing} aria-busy=${this.busy ? 'true' : nothing} @click=${this.checkout}>
             ${this.busy ? html`<span part="spinner" aria-hidden="true"></span>` : nothing}
-            <slot @slotchange=${() => this.requestUpdate()}></slot>${this.hasLabel() ? nothing : messages.label}
+            <slot @slotchange=${() => this.requestUpdate()}></slot>${this.hasLabel() ? nothing : labels.label}
           </button>`
     }<div id="error" part="error" role="alert">${this.errorText || nothing}</div>`;
   }

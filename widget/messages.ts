@@ -1,11 +1,14 @@
+/**
+ * The messages a failure needs, in a chunk of their own: fetched from beside the widget's script only after the proxy
+ * answered with a failure, so a page where nothing fails never downloads them. Built, it imports nothing (the one
+ * constant it reads is inlined), so one copy of the widget is all a page ever runs, whatever URL it loaded the widget by.
+ */
 import { QUANTITY_MAX } from '../contract/checkout.js';
 import type { Problem } from '../contract/problems.js';
 import type { CheckoutErrorCode } from './api-client.js';
 
 /** What the shopper is told: failures that mean the same to a shopper share a sentence, written once per language. */
 type MessageKind =
-  | 'unavailable'
-  | 'offline'
   | 'gone'
   | 'quantity'
   | 'no_product'
@@ -17,33 +20,30 @@ type MessageKind =
   | 'no_method'
   | 'done';
 
-export interface Messages extends Record<MessageKind, string> {
-  /** The button's label when the page slots none. */
-  label: string;
-  /** The link that takes the button's place when the frame may not open the checkout page itself. */
-  link: string;
-}
+/** The button's own default sentence (`Labels.unavailable`), which it carries without this chunk. */
+const UNAVAILABLE = 'unavailable';
 
 /**
  * The shopper's sentence and, for a failure that is the merchant's to fix, what fixes it: a button attribute (lower
  * case) or a proxy setting (upper case). An empty fix: the proxy's problem `detail` already names it.
  */
-type Failure = readonly [kind: MessageKind, fix?: string];
+type Failure = readonly [kind: MessageKind | typeof UNAVAILABLE, fix?: string];
+
+/** Codes that never reach this chunk: without an answer from the proxy, the button speaks for itself. */
+export type UnansweredCode = 'network_error' | 'timeout';
 
 const ENDPOINT = 'endpoint';
 
-/** Every code the widget can report: a code added to the contract does not compile until it is here. */
-const failures: Record<CheckoutErrorCode, Failure> = {
-  network_error: ['offline'],
-  timeout: ['unavailable'],
-  upstream_unavailable: ['unavailable'],
-  upstream_timeout: ['unavailable'],
-  upstream_rate_limited: ['unavailable'],
-  proxy_busy: ['unavailable'],
-  upstream_bad_response: ['unavailable'],
-  internal_error: ['unavailable', ''],
-  rate_limited: ['unavailable'],
-  bad_request: ['unavailable'],
+/** Every code an answer can carry: a code added to the contract does not compile until it is here. */
+const failures: Record<Exclude<CheckoutErrorCode, UnansweredCode>, Failure> = {
+  upstream_unavailable: [UNAVAILABLE],
+  upstream_timeout: [UNAVAILABLE],
+  upstream_rate_limited: [UNAVAILABLE],
+  proxy_busy: [UNAVAILABLE],
+  upstream_bad_response: [UNAVAILABLE],
+  internal_error: [UNAVAILABLE, ''],
+  rate_limited: [UNAVAILABLE],
+  bad_request: [UNAVAILABLE],
   unknown_product: ['gone', 'product, CATALOG_FILE'],
   mixed_currencies: ['setup', ''],
   amount_not_allowed: ['amount', 'AMOUNT_MAX'],
@@ -75,10 +75,10 @@ const failures: Record<CheckoutErrorCode, Failure> = {
   nothing_to_set_up: ['done'],
   idempotency_key_invalid: ['setup', ''],
   idempotency_key_reused: ['setup', ''],
-  idempotency_key_in_use: ['unavailable'],
+  idempotency_key_in_use: [UNAVAILABLE],
   // Not answers to a checkout, but in the contract: the widget never sees them.
   metrics_unauthorized: ['setup', ''],
-  not_ready: ['unavailable'],
+  not_ready: [UNAVAILABLE],
 };
 
 const NO_CART: Failure = ['no_product', 'product, <checkout-item>, amount'];
@@ -93,11 +93,7 @@ const validationFailures: Record<string, Failure> = {
   product: NO_CART,
 };
 
-const en: Messages = {
-  label: 'Buy now',
-  link: 'Continue to payment',
-  unavailable: 'Payment is unavailable right now. Please try again soon.',
-  offline: 'Could not reach the payment service. Check your connection.',
+const en: Record<MessageKind, string> = {
   gone: 'This product is no longer available.',
   quantity: `You can buy 1 to ${QUANTITY_MAX} of this product.`,
   no_product: 'This button has no product. Please contact the store.',
@@ -110,11 +106,7 @@ const en: Messages = {
   done: 'Your payment method is already set up.',
 };
 
-const pt: Messages = {
-  label: 'Comprar agora',
-  link: 'Continuar para o pagamento',
-  unavailable: 'O pagamento está indisponível agora. Tente de novo em breve.',
-  offline: 'Sem conexão com o serviço de pagamento. Verifique sua internet.',
+const pt: typeof en = {
   gone: 'Este produto não está mais disponível.',
   quantity: `Você pode comprar de 1 a ${QUANTITY_MAX} deste produto.`,
   no_product: 'Este botão não tem produto. Fale com a loja.',
@@ -127,11 +119,7 @@ const pt: Messages = {
   done: 'Sua forma de pagamento já está configurada.',
 };
 
-const es: Messages = {
-  label: 'Comprar ahora',
-  link: 'Continuar al pago',
-  unavailable: 'El pago no está disponible ahora. Inténtalo de nuevo pronto.',
-  offline: 'Sin conexión con el servicio de pago. Revisa tu internet.',
+const es: typeof en = {
   gone: 'Este producto ya no está disponible.',
   quantity: `Puedes comprar de 1 a ${QUANTITY_MAX} de este producto.`,
   no_product: 'Este botón no tiene producto. Contacta a la tienda.',
@@ -147,20 +135,15 @@ const es: Messages = {
 /** Messages by primary language subtag, so `pt`, `pt-BR` and `pt-PT` all read Portuguese. */
 const byLanguage = new Map(Object.entries({ en, pt, es }));
 
-/** The messages for the nearest `lang` around `element`, English when none is known. */
-export const messagesFor = (element: Element): Messages => {
-  const lang = element.closest('[lang]')?.getAttribute('lang') ?? '';
-  return byLanguage.get(lang.split('-')[0]!.toLowerCase()) ?? en;
-};
-
 const warned = new Set<string>();
 
 /**
- * The shopper's sentence for a failure (the "unavailable" one for codes a newer proxy may add). When the failure is the
- * merchant's to fix, also tells the merchant's developer in the console what fixes it, once per cause per page:
- * the shopper's message stays short, and a page with many buttons does not repeat itself.
+ * The shopper's sentence for a failure the proxy answered, in `language` (a primary subtag; English when not one of
+ * the three), or undefined where the button's own "unavailable" sentence says it (also for codes a newer proxy may
+ * add). When the failure is the merchant's to fix, also tells the merchant's developer in the console what fixes it,
+ * once per cause per page: the shopper's message stays short, and a page with many buttons does not repeat itself.
  */
-export function explainFailure(element: Element, code: string, problem?: Problem): string {
+export function explainFailure(language: string, code: string, problem?: Problem): string | undefined {
   // The last segment of the first field named: `items[0].quantity` → `quantity`.
   const field = problem?.errors?.[0]?.field.split('.').pop() ?? '';
   const [kind, fix] =
@@ -169,11 +152,11 @@ export function explainFailure(element: Element, code: string, problem?: Problem
         ? validationFailures[field]!
         : (['setup', field] as const)
       : Object.hasOwn(failures, code)
-        ? failures[code as CheckoutErrorCode]
-        : (['unavailable'] as const);
+        ? failures[code as keyof typeof failures]
+        : ([UNAVAILABLE] as const);
   if (fix !== undefined && !warned.has(code + field)) {
     warned.add(code + field);
     console.warn(`<checkout-button> ${code}: ${fix && `check ${fix}. `}${problem?.detail ?? ''}`);
   }
-  return messagesFor(element)[kind];
+  return kind === UNAVAILABLE ? undefined : (byLanguage.get(language) ?? en)[kind];
 }

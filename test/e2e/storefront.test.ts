@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import {
   byRole,
   E2E,
@@ -12,25 +15,40 @@ import {
   shopPage,
 } from './support.js';
 
+/** Shows each checkout-error's detail: the shop's own script, a file, so that a policy without inline scripts runs it. */
+const lastError = `document.addEventListener('checkout-error', (event) => {
+  document.getElementById('last-error').textContent = JSON.stringify(event.detail);
+});
+`;
+
+/** A shop page in `lang` whose one button, labelled `label`, names a product the catalog lacks. */
+const failingPage = (proxyOrigin: string, lang: string, label: string) =>
+  shopPage(
+    proxyOrigin,
+    'A shop with a retired product',
+    `  <div lang="${lang}">
+  <h1>Retired mug</h1>
+  <checkout-button endpoint="${proxyOrigin}" product="SKU-RETIRED">${label}</checkout-button>
+  <pre id="last-error"></pre>
+  </div>
+  <script type="module" src="/last-error.js"></script>`,
+  );
+
+/** Lets in the widget's script by its exact URL, and so nothing beside it: a path source matches exactly. */
+const scriptOnlyPolicy = (proxyOrigin: string) =>
+  `default-src 'none'; script-src ${proxyOrigin}/checkout-button.js 'self'; connect-src ${proxyOrigin}`;
+
+/** Where test output goes: a failure message to be looked at in each engine. */
+const screenshotPath = (engine: string) =>
+  fileURLToPath(new URL(`../../test-results/failure-message-${engine}.png`, import.meta.url));
+
+/** The button's label on the Portuguese pages. */
+const PT_LABEL = 'Comprar um produto retirado';
+
 /**
  * The demo storefront on a merchant's own site: served from another origin than the proxy, with
  * the widget's script tag and the no-script form pointing at the proxy, as a merchant embeds it.
  */
-/** A shop page whose one button names a product the catalog lacks, and which shows each checkout-error's detail. */
-const failingPage = (proxyOrigin: string) =>
-  shopPage(
-    proxyOrigin,
-    'A shop with a retired product',
-    `  <h1>Retired mug</h1>
-  <checkout-button endpoint="${proxyOrigin}" product="SKU-RETIRED">Buy a retired product</checkout-button>
-  <pre id="last-error"></pre>
-  <script>
-    document.addEventListener('checkout-error', (event) => {
-      document.getElementById('last-error').textContent = JSON.stringify(event.detail);
-    });
-  </script>`,
-  );
-
 for (const engine of selectedEngines()) {
   describe(`a storefront on another origin, in ${engine}`, { timeout: SUITE_TIMEOUT_MS }, () => {
     const e2e = new E2E();
@@ -41,7 +59,16 @@ for (const engine of selectedEngines()) {
     before(async () => {
       const proxyPort = await freePort();
       const proxyOrigin = `http://127.0.0.1:${proxyPort}`;
-      allowed = await e2e.startStorefront(proxyOrigin, { '/failing.html': { body: failingPage(proxyOrigin) } });
+      const portuguese = failingPage(proxyOrigin, 'pt-BR', PT_LABEL);
+      allowed = await e2e.startStorefront(proxyOrigin, {
+        '/failing.html': { body: failingPage(proxyOrigin, 'en', 'Buy a retired product') },
+        '/falha.html': { body: portuguese },
+        '/falha-sem-mensagens.html': {
+          body: portuguese,
+          headers: { 'content-security-policy': scriptOnlyPolicy(proxyOrigin) },
+        },
+        '/last-error.js': { body: lastError, headers: { 'content-type': 'text/javascript; charset=utf-8' } },
+      });
       notAllowed = await e2e.startStorefront(proxyOrigin);
       proxy = await e2e.startProxy(proxyPort, { ALLOWED_ORIGINS: allowed.origin });
       await e2e.launchBrowser(engine);
@@ -139,6 +166,35 @@ for (const engine of selectedEngines()) {
         },
       );
       assert.deepEqual(await page.audit(), []);
+    });
+
+    test('when a checkout fails, the messages come from beside the script and read in the page language', async () => {
+      const page = await e2e.newPage();
+      await page.goto(`${allowed.origin}/falha.html`);
+      await page.click(byRole('button', PT_LABEL));
+
+      // Only the messages chunk has this sentence.
+      await page.waitForText('Este produto não está mais disponível.', byRole('alert', undefined, 'checkout-button'));
+      await page.waitForText('unknown_product', { css: '#last-error' });
+      assert.equal(
+        JSON.parse(await page.text({ css: '#last-error' })).message,
+        'Este produto não está mais disponível.',
+      );
+
+      mkdirSync(dirname(screenshotPath(engine)), { recursive: true });
+      await page.screenshot(screenshotPath(engine));
+    });
+
+    test('when the page may load the script but not its messages, the shopper still reads why in its language', async () => {
+      const page = await e2e.newPage();
+      await page.goto(`${allowed.origin}/falha-sem-mensagens.html`);
+      await page.click(byRole('button', PT_LABEL));
+
+      const unavailable = 'O pagamento está indisponível agora. Tente de novo em breve.';
+      await page.waitForText(unavailable, byRole('alert', undefined, 'checkout-button'));
+      await page.waitForText('unknown_product', { css: '#last-error' });
+      const { status, code, message } = JSON.parse(await page.text({ css: '#last-error' }));
+      assert.deepEqual({ status, code, message }, { status: 422, code: 'unknown_product', message: unavailable });
     });
 
     test('with the keyboard only, Tab and Enter reach the sandbox checkout', async () => {

@@ -1,19 +1,6 @@
-import { expect, fixture, html, oneEvent } from '@open-wc/testing';
+import { expect, fixture, html } from '@open-wc/testing';
 import '../../widget/index.js';
-import type { CheckoutButton, CheckoutErrorDetail } from '../../widget/index.js';
-import { fakeProxy, innerButton, part } from './helpers.js';
-
-/** The button inside an element with `lang`, clicked, and the `checkout-error` it fires. */
-const failureIn = async (lang: string, button: (endpoint: string) => ReturnType<typeof html>) => {
-  const wrapper = await fixture(html`<div lang=${lang}>${button(fakeProxy().endpoint)}</div>`);
-  const el = wrapper.querySelector<CheckoutButton>('checkout-button')!;
-  const error = oneEvent(el, 'checkout-error');
-  innerButton(el).click();
-  const { detail } = (await error) as CustomEvent<CheckoutErrorDetail>;
-  await el.updateComplete;
-  expect(part(el, 'error')!.textContent).to.equal(detail.message);
-  return detail;
-};
+import { failureIn, innerButton } from './helpers.js';
 
 const failures = {
   'a quantity over 99': {

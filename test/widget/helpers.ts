@@ -1,6 +1,6 @@
-import { fixture, html } from '@open-wc/testing';
+import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import type { CheckoutRequest } from '../../contract/checkout.js';
-import type { CheckoutButton } from '../../widget/index.js';
+import type { CheckoutButton, CheckoutErrorDetail } from '../../widget/index.js';
 
 export interface ReceivedRequest {
   headers: { 'content-type': string; cookie: string; 'idempotency-key': string };
@@ -82,6 +82,24 @@ export const part = (element: CheckoutButton, name: 'button' | 'spinner' | 'erro
   element.shadowRoot!.querySelector<HTMLElement>(`[part~="${name}"]`);
 
 export const innerButton = (element: CheckoutButton): HTMLButtonElement => element.shadowRoot!.querySelector('button')!;
+
+/**
+ * The button `button` makes for a fresh fake proxy session, inside an element with `lang`, clicked: the detail of the
+ * `checkout-error` it fires, once the message it carries is the one on show.
+ */
+export const failureIn = async (
+  lang: string,
+  button: (endpoint: string) => ReturnType<typeof html>,
+): Promise<CheckoutErrorDetail> => {
+  const wrapper = await fixture(html`<div lang=${lang}>${button(fakeProxy().endpoint)}</div>`);
+  const el = wrapper.querySelector<CheckoutButton>('checkout-button')!;
+  const error = oneEvent(el, 'checkout-error');
+  innerButton(el).click();
+  const { detail } = (await error) as CustomEvent<CheckoutErrorDetail>;
+  await el.updateComplete;
+  expect(part(el, 'error')!.textContent).to.equal(detail.message);
+  return detail;
+};
 
 /** The engine running this file, for the rare test that one engine or its driver cannot do. */
 export const engine: 'chromium' | 'firefox' | 'webkit' = navigator.userAgent.includes('Firefox/')
