@@ -1,7 +1,8 @@
-import { html, LitElement, nothing, type PropertyValues } from 'lit';
+import { type PropertyValues, ReactiveElement } from '@lit/reactive-element';
 import type { CartLine, CheckoutRequest } from '../contract/checkout.js';
 import { postCheckout, scriptOrigin } from './api-client.js';
 import { CHECKOUT_ITEM_TAG } from './checkout-item.js';
+import { element, setAttribute } from './dom.js';
 import type { CheckoutEventDetails, CheckoutEventMap } from './events.js';
 import { failureMessage } from './failure-message.js';
 import { labelsFor } from './labels.js';
@@ -58,8 +59,8 @@ export const CHECKOUT_BUTTON_TAG = 'checkout-button';
  * @cssprop [--checkout-button-error-color=#b91c1c] - Color of the failure message (text and border).
  * @cssprop [--checkout-button-error-background=#fef2f2] - Background of the failure message, which lies over what follows the button.
  */
-export class CheckoutButton extends LitElement {
-  static override shadowRootOptions = { ...LitElement.shadowRootOptions, delegatesFocus: true };
+export class CheckoutButton extends ReactiveElement {
+  static override shadowRootOptions = { ...ReactiveElement.shadowRootOptions, delegatesFocus: true };
   static override styles = checkoutButtonStyles;
   static override properties = {
     product: {},
@@ -117,6 +118,19 @@ export class CheckoutButton extends LitElement {
   /** A checkout page this frame could not open by itself: the link's `href`, waiting for the shopper's next click. */
   declare private pendingUrl: string;
 
+  // The shadow DOM, built once: `update()` changes what the state decides, and the button keeps its focus.
+  private readonly labelSlot = element('slot');
+  private readonly defaultLabel = new Text();
+  private readonly spinner = element('span', { part: 'spinner', 'aria-hidden': 'true' });
+  private readonly button = element(
+    'button',
+    { part: 'button', type: 'button', 'aria-describedby': 'error' },
+    this.labelSlot,
+    this.defaultLabel,
+  );
+  private readonly link = element('a', { part: 'button link', target: '_top' });
+  private readonly error = element('div', { id: 'error', part: 'error', role: 'alert' });
+
   constructor() {
     super();
     this.quantity = 1;
@@ -127,6 +141,9 @@ export class CheckoutButton extends LitElement {
     this.busy = false;
     this.errorText = '';
     this.pendingUrl = '';
+    this.button.addEventListener('click', () => this.checkout());
+    this.link.addEventListener('click', (event) => this.followPendingUrl(event));
+    this.labelSlot.addEventListener('slotchange', () => this.requestUpdate());
   }
 
   /** True while a request is in flight, until the page is left. Set by the element only. */
@@ -227,17 +244,27 @@ export class CheckoutButton extends LitElement {
     this.toggleAttribute('loading', this.busy);
   }
 
-  protected override render() {
+  protected override createRenderRoot() {
+    const root = super.createRenderRoot();
+    root.append(this.button, this.error);
+    return root;
+  }
+
+  protected override update(changed: PropertyValues): void {
+    super.update(changed);
+    const { button, link } = this;
     const labels = labelsFor(this);
-    return html`${
-      this.pendingUrl
-        ? html`<a part="button link" href=${this.pendingUrl} target="_top" @click=${this.followPendingUrl}>${labels.link}</a>`
-        : html`<button part="button" type="button" aria-describedby="error" ?disabled=${this.disabled}
-            aria-label=${this.ariaLabel || nothing} aria-busy=${this.busy ? 'true' : nothing} @click=${this.checkout}>
-            ${this.busy ? html`<span part="spinner" aria-hidden="true"></span>` : nothing}
-            <slot @slotchange=${() => this.requestUpdate()}></slot>${this.hasLabel() ? nothing : labels.label}
-          </button>`
-    }<div id="error" part="error" role="alert">${this.errorText || nothing}</div>`;
+    button.disabled = this.disabled;
+    setAttribute(button, 'aria-label', this.ariaLabel);
+    setAttribute(button, 'aria-busy', this.busy && 'true');
+    if (this.busy) button.prepend(this.spinner);
+    else this.spinner.remove();
+    this.defaultLabel.data = this.hasLabel() ? '' : labels.label;
+    link.href = this.pendingUrl;
+    link.textContent = labels.link;
+    if (this.pendingUrl) button.replaceWith(link);
+    else link.replaceWith(button);
+    this.error.textContent = this.errorText;
   }
 
   /** Whether the page slotted a label; `<checkout-item>` children and whitespace are not one. */

@@ -1,4 +1,4 @@
-import { css, LitElement } from 'lit';
+import { css, ReactiveElement } from '@lit/reactive-element';
 import type { CartLine } from '../contract/checkout.js';
 
 export const CHECKOUT_ITEM_TAG = 'checkout-item';
@@ -13,7 +13,7 @@ export const CHECKOUT_ITEM_TAG = 'checkout-item';
  * @attr product - The catalog id of the product.
  * @attr quantity - How many of it, 1 to 99. Defaults to 1.
  */
-export class CheckoutItem extends LitElement {
+export class CheckoutItem extends ReactiveElement {
   static override styles = css`
     :host {
       display: none;

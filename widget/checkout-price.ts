@@ -1,6 +1,7 @@
-import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
+import { css, type PropertyValues, ReactiveElement } from '@lit/reactive-element';
 import { scriptOrigin } from './api-client.js';
 import { type CatalogById, loadCatalog } from './catalog-client.js';
+import { element } from './dom.js';
 
 export const CHECKOUT_PRICE_TAG = 'checkout-price';
 
@@ -40,7 +41,7 @@ const formatMoney = (minorUnits: number, currency: string, lang: string): string
  * @cssprop [--checkout-price-compare-color=inherit] - Color of the old price.
  * @cssprop [--checkout-price-gap=0.5em] - Space between the old and the current price.
  */
-export class CheckoutPrice extends LitElement {
+export class CheckoutPrice extends ReactiveElement {
   static override styles = css`
     :host([hidden]) {
       display: none;
@@ -97,17 +98,30 @@ export class CheckoutPrice extends LitElement {
     });
   }
 
-  protected override render() {
+  protected override update(changed: PropertyValues<this>): void {
+    super.update(changed);
+    // Built anew each time: nothing in it holds focus or a selection.
+    this.renderRoot.replaceChildren(...this.priceNodes());
+  }
+
+  private priceNodes(): Node[] {
     const product = this.catalog?.get(this.product);
-    if (!product) return nothing;
+    if (!product) return [];
     const lang = this.closest('[lang]')?.getAttribute('lang') ?? '';
     const money = (minorUnits: number) => formatMoney(minorUnits * this.quantity, product.currency, lang);
-    if (!(product.compare_price! > product.price)) return html`<span part="price">${money(product.price)}</span>`;
+    const price = element('span', { part: 'price' }, money(product.price));
+    if (!(product.compare_price! > product.price)) return [price];
     const [was, now] = wasNow(lang);
-    return html`<del part="compare"><span class="spoken">${was} </span>${money(product.compare_price!)}</del><span
-        part="price"
-        ><span class="spoken">${now} </span>${money(product.price)}</span
-      >`;
+    price.prepend(element('span', { class: 'spoken' }, `${now} `));
+    return [
+      element(
+        'del',
+        { part: 'compare' },
+        element('span', { class: 'spoken' }, `${was} `),
+        money(product.compare_price!),
+      ),
+      price,
+    ];
   }
 
   protected override updated(): void {

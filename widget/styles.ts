@@ -1,4 +1,4 @@
-import { css } from 'lit';
+import { css } from '@lit/reactive-element';
 
 /**
  * `<checkout-button>`'s shadow styles. The public surface is the `--checkout-button-*` properties
