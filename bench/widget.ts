@@ -5,15 +5,22 @@
  * shop; the checkout page it is sent to is on that server too, so nothing leaves the machine.
  */
 import { once } from 'node:events';
+import { readdirSync } from 'node:fs';
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { chromiumArgs } from '../test/support/browsers.js';
 import { percentile } from './load.js';
 
+const widgetDirectory = fileURLToPath(new URL('../dist/widget/', import.meta.url));
+
 export interface WidgetResult {
+  /** The script: what a storefront downloads before the button works. */
   gzipBytes: number;
   plainBytes: number;
+  /** The script and every chunk beside it (the failure messages, fetched after a failure), as served. */
+  totalGzipBytes: number;
   /** Navigation start → first frame with the button in the shadow root, cold cache, per page load. */
   renderMs: { p50: number; runs: number[] };
   /** Click → navigation start of the checkout page; first click cold, then warm (script and preflight cached). */
@@ -62,14 +69,14 @@ export async function startStorefront(): Promise<{
   };
 }
 
-/** Bytes on the wire for the widget script, compressed (as browsers ask for it) and not. */
-function scriptBytes(proxyUrl: string, encoding: 'gzip' | 'identity'): Promise<number> {
+/** Bytes on the wire for a file of the widget, compressed (as browsers ask for it) and not. */
+function scriptBytes(proxyUrl: string, encoding: 'gzip' | 'identity', file = 'checkout-button.js'): Promise<number> {
   return new Promise((resolve, reject) => {
-    const req = request(`${proxyUrl}/checkout-button.js`, { headers: { 'accept-encoding': encoding } }, (res) => {
+    const req = request(`${proxyUrl}/${file}`, { headers: { 'accept-encoding': encoding } }, (res) => {
       if (res.statusCode !== 200)
-        return reject(new Error(`GET /checkout-button.js answered ${res.statusCode}; is the widget built?`));
+        return reject(new Error(`GET /${file} answered ${res.statusCode}; is the widget built?`));
       if (encoding === 'gzip' && res.headers['content-encoding'] !== 'gzip')
-        return reject(new Error('the widget script was not served gzipped'));
+        return reject(new Error(`/${file} was not served gzipped`));
       let bytes = 0;
       res.on('data', (chunk: Buffer) => (bytes += chunk.byteLength));
       res.once('end', () => resolve(bytes));
@@ -87,6 +94,9 @@ export async function measureWidget(options: {
 }): Promise<WidgetResult> {
   const gzipBytes = await scriptBytes(options.proxyUrl, 'gzip');
   const plainBytes = await scriptBytes(options.proxyUrl, 'identity');
+  const chunks = readdirSync(widgetDirectory).filter((name) => /^checkout-button-.+\.js$/.test(name));
+  let totalGzipBytes = gzipBytes;
+  for (const chunk of chunks) totalGzipBytes += await scriptBytes(options.proxyUrl, 'gzip', chunk);
   const browser = await chromium.launch({
     executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
     args: chromiumArgs,
@@ -131,6 +141,7 @@ export async function measureWidget(options: {
     return {
       gzipBytes,
       plainBytes,
+      totalGzipBytes,
       renderMs: { p50: percentile(sortedRenders, 0.5), runs: renders },
       clickMs: { first: clicks[0]!, p50: percentile(warm, 0.5), p90: percentile(warm, 0.9), runs: clicks },
     };
