@@ -13,7 +13,7 @@ import { fail } from './output.js';
 /** Listens with `config` until SIGTERM or SIGINT, then shuts down gracefully and exits. */
 export function start(config: Config): void {
   const logger = createLogger(config.logLevel);
-  const providers = createProviders(config.providers, { upstreamTimeoutMs: config.upstreamTimeoutMs });
+  const providers = createProviders(config.providers, config);
   const metrics = createMetrics();
   if (config.metricsToken) collectProcessMetrics(metrics);
   const stores = config.redisUrl ? redisStores(config.redisUrl, { logger, metrics }) : memoryStores();

@@ -47,7 +47,7 @@ export const lagoProvider = defineProvider({
         ]
       : [],
   settings: (vars) => upstreamSettings(vars.LAGO_API_KEY, vars.LAGO_API_URL),
-  create: ({ apiKey, apiUrl }, { upstreamTimeoutMs: timeoutMs }) => ({
+  create: ({ apiKey, apiUrl }, { upstreamTimeoutMs: timeoutMs, pool }) => ({
     name: 'lago',
     async createSetupLink(customerId, { log }) {
       // The URL parser resolves "." and ".." segments even when percent-encoded, so such an id
@@ -59,7 +59,7 @@ export const lagoProvider = defineProvider({
         );
       }
       const url = `${apiUrl}/api/v1/customers/${encodeURIComponent(customerId)}/checkout_url`;
-      const answer = await postToUpstream({ provider: 'Lago', url, apiKey, timeoutMs });
+      const answer = await postToUpstream({ provider: 'Lago', url, apiKey, timeoutMs, pool });
       if (answer.status >= 200 && answer.status < 300) return checkoutUrlOf(answer.json, customerId, apiKey, log);
 
       const body = asObject(answer.json) as LagoError | undefined;

@@ -22,7 +22,7 @@ export const pagouProvider = defineProvider({
   enabledBy: 'PAGOU_API_KEY',
   makes: ['createCheckoutLink'],
   settings: (vars) => upstreamSettings(vars.PAGOU_API_KEY, vars.PAGOU_API_URL),
-  create: ({ apiKey, apiUrl }, { upstreamTimeoutMs: timeoutMs }) => ({
+  create: ({ apiKey, apiUrl }, { upstreamTimeoutMs: timeoutMs, pool }) => ({
     name: 'pagou',
     async createCheckoutLink(checkout, { log }) {
       const body = pagouBody(checkout);
@@ -32,6 +32,7 @@ export const pagouProvider = defineProvider({
         apiKey,
         body,
         timeoutMs,
+        pool,
       });
       if (answer.status >= 200 && answer.status < 300) {
         const body = answer.json as { success?: unknown; data?: { url?: unknown } } | undefined;

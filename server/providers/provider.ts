@@ -2,6 +2,7 @@ import type { Router } from 'express';
 import type { z } from 'zod';
 import type { PricedCheckout } from '../checkout/pricing.js';
 import type { Logger } from '../lib/logger.js';
+import type { UpstreamPool } from './upstream-pool.js';
 
 export interface LinkContext {
   /** The proxy's origin as the browser sees it, for links to pages the proxy serves itself. */
@@ -35,6 +36,8 @@ export type ProviderMaking<Kind extends LinkKind> = Provider & Pick<LinkMakers, 
 /** What every provider receives from the core configuration. */
 export interface ProviderOptions {
   upstreamTimeoutMs: number;
+  /** Keep-alive connections to the providers, shared by all of them. */
+  pool: UpstreamPool;
 }
 
 /** The parsed variables of a provider's slice of the configuration. */

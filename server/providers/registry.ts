@@ -11,6 +11,7 @@ import type {
 } from './provider.js';
 import { createSandboxProvider } from './sandbox/index.js';
 import { stripeProvider } from './stripe.js';
+import { upstreamPool } from './upstream-pool.js';
 
 /** Every real provider. A new one is a module plus one entry here. */
 export const providerModules: readonly AnyProviderModule[] = [pagouProvider, lagoProvider, stripeProvider];
@@ -24,11 +25,21 @@ export interface Providers {
   resolve<Kind extends LinkKind>(name: string | undefined, kind: Kind): ProviderMaking<Kind>;
 }
 
+export interface CallLimits {
+  upstreamTimeoutMs: number;
+  /** The most provider calls at once (UPSTREAM_CONCURRENCY), so the most connections to keep. */
+  upstreamConcurrency: number;
+}
+
 /**
- * The providers for a configuration: the real ones it turned on, or, with none, the sandbox standing
- * in for every provider so the demo shows each flow.
+ * The providers for a configuration: the real ones it turned on, sharing one pool of keep-alive
+ * connections, or, with none, the sandbox standing in for every provider so the demo shows each flow.
  */
-export function createProviders(configured: readonly ConfiguredProvider[], options: ProviderOptions): Providers {
+export function createProviders(
+  configured: readonly ConfiguredProvider[],
+  { upstreamTimeoutMs, upstreamConcurrency }: CallLimits,
+): Providers {
+  const options: ProviderOptions = { upstreamTimeoutMs, pool: upstreamPool(upstreamConcurrency) };
   const real = configured.map(({ module, settings }) => module.create(settings, options) as Provider);
   const sandbox = real.length === 0 ? createSandboxProvider() : undefined;
   return selectingFrom(sandbox ? [sandbox] : real, sandbox !== undefined);

@@ -5,7 +5,7 @@ import type { PricedCheckout } from '../checkout/pricing.js';
 import { secret, upstreamUrl } from '../lib/env.js';
 import type { Logger } from '../lib/logger.js';
 import { ProblemError } from '../lib/problem-error.js';
-import { defineProvider } from './provider.js';
+import { defineProvider, type ProviderOptions } from './provider.js';
 import {
   checkoutUrlFrom,
   exchange,
@@ -58,11 +58,11 @@ export const stripeProvider = defineProvider({
             'is required when STRIPE_SECRET_KEY is set (Stripe sends the shopper back there)',
           ]),
   settings: (vars) => upstreamSettings(vars.STRIPE_SECRET_KEY, vars.STRIPE_API_URL),
-  create: ({ apiKey, apiUrl }, { upstreamTimeoutMs }) => {
+  create: ({ apiKey, apiUrl }, options) => {
     const stripe = new Stripe(apiKey, {
       // Stripe's client encodes the parameters and classifies the errors; the proxy's own client
       // sends the request, with the bounds every provider call has (one deadline, no redirects, 64 KB).
-      httpClient: boundedHttpClient(apiUrl, upstreamTimeoutMs),
+      httpClient: boundedHttpClient(apiUrl, options),
       // A retry could hand the shopper a second session; a client's Idempotency-Key covers its own retries.
       maxNetworkRetries: 0,
       telemetry: false,
@@ -87,7 +87,10 @@ export const stripeProvider = defineProvider({
 });
 
 /** Stripe's client over {@link exchange}: the path Stripe's client asks for, on `STRIPE_API_URL`. */
-function boundedHttpClient(apiUrl: string, timeoutMs: number): NonNullable<Stripe.StripeConfig['httpClient']> {
+function boundedHttpClient(
+  apiUrl: string,
+  { upstreamTimeoutMs, pool }: ProviderOptions,
+): NonNullable<Stripe.StripeConfig['httpClient']> {
   return {
     getClientName: () => 'checkout-button',
     async makeRequest(_host, _port, path, _method, headers, body) {
@@ -96,7 +99,8 @@ function boundedHttpClient(apiUrl: string, timeoutMs: number): NonNullable<Strip
         url: `${apiUrl}${path}`,
         headers: Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, String(value)])),
         body,
-        timeoutMs,
+        timeoutMs: upstreamTimeoutMs,
+        pool,
       });
       return {
         getStatusCode: () => answer.status,

@@ -4,6 +4,7 @@ import { promisify } from 'node:util';
 import { brotliDecompress, gunzip, inflate, inflateRaw, type ZlibOptions } from 'node:zlib';
 import { safeCheckoutUrl } from '../../contract/safe-url.js';
 import { ProblemError } from '../lib/problem-error.js';
+import type { UpstreamPool } from './upstream-pool.js';
 
 /**
  * A provider's answer is a JSON document of a few hundred bytes; anything over 64 KB is refused,
@@ -28,6 +29,8 @@ export const upstreamSettings = (apiKey: string | undefined, apiUrl: string): Up
 
 export interface UpstreamCall {
   timeoutMs: number;
+  /** The keep-alive connections the call goes over. */
+  pool: UpstreamPool;
   /** The provider's display name, for messages ("Pagou"). */
   provider: string;
   url: string;
@@ -65,6 +68,8 @@ export async function postToUpstream(call: UpstreamCall): Promise<UpstreamAnswer
 /** One POST with the caller's own headers and encoded body, for a provider's client library to send through. */
 export interface UpstreamExchange {
   timeoutMs: number;
+  /** The keep-alive connections the call goes over. */
+  pool: UpstreamPool;
   /** The provider's display name, for messages ("Stripe"). */
   provider: string;
   url: string;
@@ -88,12 +93,13 @@ export interface UpstreamText {
  *
  * `node:http` rather than `fetch`: fetch's WHATWG streams and header objects cost about 170 µs
  * of CPU per call, the largest item in the proxy's profile, and its own copy of undici (with a
- * WebAssembly HTTP parser) about 10 MB of memory. Node's global agents keep connections alive.
+ * WebAssembly HTTP parser) about 10 MB of memory. The connection comes from the proxy's own pool,
+ * which keeps it open between checkouts (see upstream-pool.ts).
  */
 export async function exchange(call: UpstreamExchange): Promise<UpstreamText> {
   const signal = AbortSignal.timeout(call.timeoutMs);
   try {
-    const response = await send(call.url, { ...call.headers, 'accept-encoding': 'identity' }, call.body, signal);
+    const response = await send(call, { ...call.headers, 'accept-encoding': 'identity' }, signal);
     const status = response.statusCode ?? 0;
     if (REDIRECT_STATUSES.has(status)) {
       response.destroy();
@@ -119,16 +125,15 @@ export async function exchange(call: UpstreamExchange): Promise<UpstreamText> {
 
 /** One POST; resolves with the response once its headers are in. The signal also ends the body. */
 function send(
-  url: string,
+  { url, body, pool }: UpstreamExchange,
   headers: Record<string, string>,
-  body: string,
   signal: AbortSignal,
 ): Promise<IncomingMessage> {
   return new Promise((resolve, reject) => {
     const target = new URL(url);
     const request = (target.protocol === 'https:' ? httpsRequest : httpRequest)(
       target,
-      { method: 'POST', headers, signal },
+      { method: 'POST', headers, signal, agent: pool.agentFor(target) },
       resolve,
     );
     request.once('error', reject);

@@ -4,7 +4,13 @@ import type { ServerResponse } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
 import ajvFormats from 'ajv-formats';
-import { type FakeUpstream, type RecordedRequest, sendJson, startFakeUpstream } from '../support/http.js';
+import {
+  type FakeServerOptions,
+  type FakeUpstream,
+  type RecordedRequest,
+  sendJson,
+  startFakeUpstream,
+} from '../support/http.js';
 
 /** Recognizable on purpose: tests search every response and log line for it. */
 export const PAGOU_TEST_KEY = 'pk_test_SECRET_recognizable_123';
@@ -71,7 +77,11 @@ export interface FakePagou extends FakeUpstream {
  * A fake Pagou on loopback. A request that breaks the contract gets Pagou's 422 and is recorded in
  * `schemaFailures`; any other request gets the scenario's answer.
  */
-export async function startFakePagou(scenario: PagouScenario, apiKey = PAGOU_TEST_KEY): Promise<FakePagou> {
+export async function startFakePagou(
+  scenario: PagouScenario,
+  apiKey = PAGOU_TEST_KEY,
+  server: FakeServerOptions = {},
+): Promise<FakePagou> {
   const schemaFailures: string[] = [];
   const upstream = await startFakeUpstream((request, res) => {
     const violations = pagouContractViolations(request, apiKey);
@@ -80,7 +90,7 @@ export async function startFakePagou(scenario: PagouScenario, apiKey = PAGOU_TES
     problem(422, 'Validation Error', {
       errors: violations.map((message) => ({ field: 'body', message, code: 'invalid' })),
     })(request, res);
-  });
+  }, server);
   return Object.assign(upstream, {
     schemaFailures,
     bodies: () => upstream.requests.map(({ body }) => JSON.parse(body) as unknown),

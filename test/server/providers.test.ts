@@ -18,7 +18,7 @@ describe('provider modules', () => {
       CHECKOUT_SUCCESS_URL: 'https://shop.example/thanks',
       CHECKOUT_CANCEL_URL: 'https://shop.example/cart',
     });
-    const { enabled } = createProviders(config.providers, { upstreamTimeoutMs: config.upstreamTimeoutMs });
+    const { enabled } = createProviders(config.providers, config);
     for (const module of providerModules) {
       const provider = enabled.find(({ name }) => name === module.name);
       assert.ok(provider, `${module.name} is enabled by ${module.enabledBy}`);

@@ -43,8 +43,7 @@ export function testApp(env: Record<string, string | undefined> = {}, deps: Part
   const logs = new LogCapture();
   const logger = createLogger(config.logLevel, logs.stream);
   const metrics = deps.metrics ?? createMetrics();
-  const providers =
-    deps.providers ?? createProviders(config.providers, { upstreamTimeoutMs: config.upstreamTimeoutMs });
+  const providers = deps.providers ?? createProviders(config.providers, config);
   const app = createApp(config, { logger, metrics, ...deps, providers });
   return { app, config, logs, logger, metrics, providers };
 }

@@ -2,12 +2,16 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import type { ServerResponse } from 'node:http';
 import { type AddressInfo, createServer as createTcpServer } from 'node:net';
-import { describe, it, type TestContext } from 'node:test';
+import { after, describe, it, type TestContext } from 'node:test';
 import { brotliCompressSync, deflateRawSync, gzipSync } from 'node:zlib';
 import { ProblemError } from '../../server/lib/problem-error.js';
 import { checkoutUrlFrom, MAX_UPSTREAM_BODY_BYTES, postToUpstream } from '../../server/providers/upstream.js';
+import { upstreamPool } from '../../server/providers/upstream-pool.js';
 import { type RecordedRequest, startFakeUpstream } from '../support/http.js';
 import { gzippedSuccess, hugeSuccess, type PagouScenario } from './fake-pagou.js';
+
+const pool = upstreamPool(16);
+after(() => pool.close());
 
 const success = Buffer.from(JSON.stringify({ success: true, data: { url: 'https://pay.example/1' } }));
 
@@ -25,6 +29,7 @@ async function callAgainst(
     apiKey: 'k',
     body: {},
     timeoutMs,
+    pool,
   }).then(
     (answer) => ({ answer, error: undefined }),
     (error: unknown) => ({ answer: undefined, error }),
@@ -85,6 +90,7 @@ describe('postToUpstream', () => {
       url: upstream.url.replace('http:', 'HTTP:'),
       apiKey: 'k',
       timeoutMs: 2_000,
+      pool,
     });
     assert.equal(answer.status, 201);
   });
@@ -107,6 +113,7 @@ describe('postToUpstream', () => {
       apiKey: 'k',
       body: {},
       timeoutMs: 5_000,
+      pool,
     });
     await assert.rejects(call, (error) => error instanceof ProblemError && error.code === 'upstream_unavailable');
   });

@@ -1,11 +1,13 @@
 /** HTTP servers on loopback for tests: an app on a real port, and a fake upstream that records what it receives. */
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type RequestListener, Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer, Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import type { Certificate } from './tls.js';
 
 export interface Listening {
   url: string;
-  server: Server;
+  server: Server | HttpsServer;
   close(): Promise<void>;
 }
 
@@ -14,12 +16,13 @@ export interface Listening {
  * real socket is several times faster than supertest's server per request), many at once, or
  * need the server itself.
  */
-export async function listen(listener: RequestListener | Server): Promise<Listening> {
-  const server = listener instanceof Server ? listener : createServer(listener);
+export async function listen(listener: RequestListener | Server | HttpsServer): Promise<Listening> {
+  const server = listener instanceof Server || listener instanceof HttpsServer ? listener : createServer(listener);
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
+  const scheme = server instanceof HttpsServer ? 'https' : 'http';
   return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    url: `${scheme}://127.0.0.1:${(server.address() as AddressInfo).port}`,
     server,
     async close() {
       server.closeAllConnections();
@@ -40,18 +43,28 @@ export interface RecordedRequest {
 export interface FakeUpstream {
   url: string;
   requests: RecordedRequest[];
+  /** Connections accepted so far; over HTTPS, each one is a TLS handshake. */
+  connections(): number;
   close(): Promise<void>;
 }
 
+export interface FakeServerOptions {
+  /** Serve HTTPS with this certificate (the client must trust it). */
+  tls?: Certificate;
+  /** How long an idle connection stays open; Node's default is 5 s. */
+  keepAliveTimeoutMs?: number;
+}
+
 /**
- * A real HTTP server on loopback that stands in for a provider. The handler sees each request
- * with its body already read; everything received is recorded for assertions.
+ * A real HTTP server on loopback that stands in for a provider, or an HTTPS one with `tls`. The
+ * handler sees each request with its body already read; everything received is recorded for assertions.
  */
 export async function startFakeUpstream(
   handler: (request: RecordedRequest, res: ServerResponse) => void | Promise<void>,
+  { tls, keepAliveTimeoutMs }: FakeServerOptions = {},
 ): Promise<FakeUpstream> {
   const requests: RecordedRequest[] = [];
-  const { url, close } = await listen(async (req, res) => {
+  const listener: RequestListener = async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const recorded = {
@@ -62,8 +75,13 @@ export async function startFakeUpstream(
     };
     requests.push(recorded);
     await handler(recorded, res);
-  });
-  return { url, requests, close };
+  };
+  const server = tls ? createHttpsServer({ cert: tls.cert, key: tls.key }, listener) : createServer(listener);
+  if (keepAliveTimeoutMs !== undefined) server.keepAliveTimeout = keepAliveTimeoutMs;
+  let accepted = 0;
+  server.on(tls ? 'secureConnection' : 'connection', () => (accepted += 1));
+  const { url, close } = await listen(server);
+  return { url, requests, connections: () => accepted, close };
 }
 
 /** Answers JSON with a status and optional headers. */
