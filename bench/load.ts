@@ -15,6 +15,8 @@ export interface LoadOptions {
   expectStatus: number;
   /** Send a fresh `Idempotency-Key` with every request, as the widget does. */
   idempotencyKeys?: boolean;
+  /** Requests per second across all connections; as many as the server answers when unset. */
+  overallRate?: number;
 }
 
 export interface LoadResult {
@@ -43,6 +45,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
         connections: options.connections,
         duration: options.durationSeconds,
         timeout: 10,
+        ...(options.overallRate !== undefined && { overallRate: options.overallRate }),
         ...(options.idempotencyKeys && { requests: [{ setupRequest: withFreshKey }] }),
       },
       (error, result) => (error ? reject(error) : resolve(result)),

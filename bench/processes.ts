@@ -17,10 +17,16 @@ export interface HelperServer {
 
 /**
  * Starts one of the bench's own servers (`fake-pagou-fast.ts`, the forwarders) in its own
- * process. The script listens on an ephemeral loopback port and reports it over IPC.
+ * process, with `nodeFlags` (a forwarder gets the flags of the proxy it is compared with). The
+ * script listens on an ephemeral loopback port and reports it over IPC; it serves HTTPS when
+ * `env` gives it a certificate (TLS_CERT_FILE).
  */
-export async function startHelper(script: string, env: Record<string, string>): Promise<HelperServer> {
-  const child = spawnNode(['--import', tsxLoader, `${benchDirectory}${script}`], {
+export async function startHelper(
+  script: string,
+  env: Record<string, string>,
+  nodeFlags: readonly string[] = [],
+): Promise<HelperServer> {
+  const child = spawnNode([...nodeFlags, '--import', tsxLoader, `${benchDirectory}${script}`], {
     env: { NODE_ENV: 'production', ...env },
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
@@ -35,7 +41,16 @@ export async function startHelper(script: string, env: Record<string, string>): 
       reject(new Error(`${script} exited with ${code} before listening`));
     });
   });
-  return { origin: `http://127.0.0.1:${port}`, child, stop: () => stopChild(child) };
+  const scheme = env.TLS_CERT_FILE ? 'https' : 'http';
+  return { origin: `${scheme}://127.0.0.1:${port}`, child, stop: () => stopChild(child) };
+}
+
+/** The TLS handshakes an HTTPS `fake-pagou-fast.ts` has accepted so far. */
+export function handshakes(fake: HelperServer): Promise<number> {
+  return new Promise((resolve) => {
+    fake.child.once('message', (message) => resolve((message as { handshakes: number }).handshakes));
+    fake.child.send('handshakes');
+  });
 }
 
 /** Resident set size of a process, in bytes (Linux: /proc). */

@@ -63,7 +63,7 @@ export async function measureRedisCost(options: RedisCostOptions): Promise<{ res
   const cleanups: Array<() => Promise<unknown>> = [];
   try {
     const fake = await startHelper('fake-pagou-fast.ts', {});
-    cleanups.push(fake.stop);
+    cleanups.push(() => fake.stop());
     const redis = await launchRedis();
     cleanups.push(redis.close);
     const env = {
@@ -74,7 +74,7 @@ export async function measureRedisCost(options: RedisCostOptions): Promise<{ res
     };
     const start = async (name: string, extra: Record<string, string> = {}) => {
       const proxy = await startBenchProxy({ env: { ...env, ...extra }, logFile: options.logFile(name) });
-      cleanups.push(proxy.stop);
+      cleanups.push(() => proxy.stop());
       await ready(proxy.origin);
       return proxy;
     };

@@ -5,18 +5,22 @@
 import { request } from 'node:http';
 import { sleep } from '../test/support/processes.js';
 import { percentile } from './load.js';
+import { rssBytes } from './processes.js';
 import { type BenchProxyOptions, spawnBenchProxy } from './proxy.js';
 
 export interface StartupResult {
   runs: number;
   medianMs: number;
   runsMs: number[];
+  /** Resident set size just after the first 201, median. */
+  medianRssMb: number;
 }
 
 export async function measureStartup(
   options: BenchProxyOptions & { runs: number; body: string },
 ): Promise<StartupResult> {
   const runsMs: number[] = [];
+  const rssMb: number[] = [];
   for (let run = 0; run < options.runs; run += 1) {
     const proxy = await spawnBenchProxy(options);
     try {
@@ -26,18 +30,17 @@ export async function measureStartup(
         await sleep(2);
       }
       runsMs.push(performance.now() - proxy.spawnedAt);
+      rssMb.push(rssBytes(proxy.pid) / (1024 * 1024));
     } finally {
       await proxy.stop();
     }
   }
-  return {
-    runs: options.runs,
-    medianMs: percentile(
-      [...runsMs].sort((a, b) => a - b),
+  const median = (values: number[]) =>
+    percentile(
+      [...values].sort((a, b) => a - b),
       0.5,
-    ),
-    runsMs,
-  };
+    );
+  return { runs: options.runs, medianMs: median(runsMs), runsMs, medianRssMb: median(rssMb) };
 }
 
 /** One POST on a fresh connection; 0 while nothing listens yet. */
