@@ -1,5 +1,23 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RequestHandler } from 'express';
 import helmet from 'helmet';
+
+type Header = [name: string, value: string];
+
+/**
+ * The headers a helmet middleware sets, captured once. With fixed options they never depend on the
+ * request, and helmet rebuilds them on every one (the CSP string too): about 50 µs a checkout in an
+ * outside profile, for the same dozen strings each time.
+ */
+function headersOf(middleware: ReturnType<typeof helmet>): Header[] {
+  const headers: Header[] = [];
+  const capture = {
+    setHeader: (name: string, value: string) => headers.push([name, value]),
+    removeHeader: () => {},
+  };
+  middleware({} as IncomingMessage, capture as unknown as ServerResponse, () => {});
+  return headers;
+}
 
 /**
  * helmet's headers, with two changes for the proxy's own pages:
@@ -11,7 +29,12 @@ import helmet from 'helmet';
  */
 export function securityHeaders(): RequestHandler {
   const referrerPolicy = { policy: 'same-origin' } as const;
-  const overHttps = helmet({ referrerPolicy });
-  const overHttp = helmet({ referrerPolicy, contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } });
-  return (req, res, next) => (req.secure ? overHttps : overHttp)(req, res, next);
+  const overHttps = headersOf(helmet({ referrerPolicy }));
+  const overHttp = headersOf(
+    helmet({ referrerPolicy, contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }),
+  );
+  return (req, res, next) => {
+    for (const [name, value] of req.secure ? overHttps : overHttp) res.setHeader(name, value);
+    next();
+  };
 }
