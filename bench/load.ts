@@ -95,6 +95,9 @@ export function percentile(sorted: readonly number[], fraction: number): number 
   return sorted[Math.min(sorted.length - 1, Math.floor(fraction * sorted.length))]!;
 }
 
+/** The storefront the bench's checkouts come from; every bench proxy allows it (ALLOWED_ORIGINS). */
+export const SHOP_ORIGIN = 'https://shop.example';
+
 /** The checkout the bench posts: one demo product, as the widget sends it. */
 export const checkoutBody = { items: [{ product: 'SKU-TSHIRT-BLACK-M', quantity: 1 }] };
 
@@ -102,7 +105,8 @@ export function checkoutLoad(url: string): Pick<LoadOptions, 'url' | 'method' | 
   return {
     url: `${url}/api/checkout`,
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    // From a storefront on another origin, as the widget posts: CORS does its real work.
+    headers: { 'content-type': 'application/json', origin: SHOP_ORIGIN },
     body: JSON.stringify(checkoutBody),
     expectStatus: 201,
   };

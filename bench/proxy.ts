@@ -5,9 +5,10 @@
  */
 import { closeSync, openSync } from 'node:fs';
 import { type ProxyProcess, spawnProxy, startNodeFlags, startProxy } from '../test/support/processes.js';
+import { SHOP_ORIGIN } from './load.js';
 
 export interface BenchProxyOptions {
-  /** Variables on top of NODE_ENV=production. */
+  /** Variables on top of NODE_ENV=production and ALLOWED_ORIGINS (the bench's storefront). */
   env: Record<string, string>;
   /** Where the proxy's log goes. */
   logFile: string;
@@ -18,7 +19,11 @@ export interface BenchProxyOptions {
 async function withLogFile({ env, logFile, nodeFlags = startNodeFlags }: BenchProxyOptions, start: typeof startProxy) {
   const log = openSync(logFile, 'a');
   try {
-    return await start({ env: { NODE_ENV: 'production', ...env }, nodeFlags, logTo: log });
+    return await start({
+      env: { NODE_ENV: 'production', ALLOWED_ORIGINS: SHOP_ORIGIN, ...env },
+      nodeFlags,
+      logTo: log,
+    });
   } finally {
     closeSync(log);
   }
