@@ -32,7 +32,7 @@ async function main([command = 'start', ...args]: string[]): Promise<number> {
     case 'start': {
       const config = configuration();
       if (!config) return 1;
-      start(config);
+      await start(config);
       return 0;
     }
     case 'check': {

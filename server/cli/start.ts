@@ -7,16 +7,20 @@ import { gracefulShutdown } from '../http/shutdown.js';
 import { createLogger } from '../lib/logger.js';
 import { collectProcessMetrics, createMetrics } from '../lib/metrics.js';
 import { createProviders } from '../providers/registry.js';
-import { memoryStores, redisStores } from '../stores/index.js';
+import { memoryStores, type Stores } from '../stores/index.js';
 import { fail } from './output.js';
 
 /** Listens with `config` until SIGTERM or SIGINT, then shuts down gracefully and exits. */
-export function start(config: Config): void {
+export async function start(config: Config): Promise<void> {
   const logger = createLogger(config.logLevel);
   const providers = createProviders(config.providers, config);
   const metrics = createMetrics();
   if (config.metricsToken) collectProcessMetrics(metrics);
-  const stores = config.redisUrl ? redisStores(config.redisUrl, { logger, metrics }) : memoryStores();
+  let stores: Stores = memoryStores();
+  if (config.redisUrl) {
+    const { redisStores } = await import('../stores/redis-stores.js');
+    stores = redisStores(config.redisUrl, { logger, metrics });
+  }
   const server = createHttpServer(createApp(config, { logger, providers, stores, metrics }), {
     maxConnections: config.maxConnections,
   });

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import Stripe from 'stripe';
+import type Stripe from 'stripe';
 import { minorUnitDigits } from '../checkout/money.js';
 import type { PricedCheckout } from '../checkout/pricing.js';
 import { secret, upstreamUrl } from '../lib/env.js';
@@ -59,26 +59,32 @@ export const stripeProvider = defineProvider({
           ]),
   settings: (vars) => upstreamSettings(vars.STRIPE_SECRET_KEY, vars.STRIPE_API_URL),
   create: ({ apiKey, apiUrl }, options) => {
-    const stripe = new Stripe(apiKey, {
-      // Stripe's client encodes the parameters and classifies the errors; the proxy's own client
-      // sends the request, with the bounds every provider call has (one deadline, no redirects, 64 KB).
-      httpClient: boundedHttpClient(apiUrl, options),
-      // A retry could hand the shopper a second session; a client's Idempotency-Key covers its own retries.
-      maxNetworkRetries: 0,
-      telemetry: false,
-      appInfo: { name: 'checkout-button' },
-    });
+    // Loaded only where Stripe is turned on: Stripe's client is the largest package the proxy uses,
+    // and a proxy without it would spend a good part of its start-up loading it for nothing.
+    const loaded = import('stripe').then(({ default: StripeClient }) => ({
+      StripeClient,
+      stripe: new StripeClient(apiKey, {
+        // Stripe's client encodes the parameters and classifies the errors; the proxy's own client
+        // sends the request, with the bounds every provider call has (one deadline, no redirects, 64 KB).
+        httpClient: boundedHttpClient(apiUrl, options),
+        // A retry could hand the shopper a second session; a client's Idempotency-Key covers its own retries.
+        maxNetworkRetries: 0,
+        telemetry: false,
+        appInfo: { name: 'checkout-button' },
+      }),
+    }));
     return {
       name: 'stripe',
       async createCheckoutLink(checkout, { log, idempotencyKey }) {
         const params = sessionParams(checkout);
+        const { StripeClient, stripe } = await loaded;
         let session: Stripe.Checkout.Session;
         try {
           session = await stripe.checkout.sessions.create(params, {
             ...(idempotencyKey !== undefined && { idempotencyKey: stripeIdempotencyKey(idempotencyKey, params) }),
           });
         } catch (error) {
-          throw problemFor(error, apiKey, log);
+          throw problemFor(error, StripeClient.errors.StripeError, apiKey, log);
         }
         return checkoutUrlFrom(session.url, 'Stripe', apiKey);
       },
@@ -191,8 +197,13 @@ export function stripeAmount(price: number, currency: string, productId: string)
 }
 
 /** Stripe's errors, one class per `type`, as the proxy's problems; the details go to the log only. */
-function problemFor(error: unknown, apiKey: string, log: Logger): ProblemError {
-  if (!(error instanceof Stripe.errors.StripeError)) {
+function problemFor(
+  error: unknown,
+  StripeError: typeof Stripe.errors.StripeError,
+  apiKey: string,
+  log: Logger,
+): ProblemError {
+  if (!(error instanceof StripeError)) {
     return new ProblemError('upstream_unavailable', 'Stripe could not be reached.', { cause: error });
   }
   // The proxy's client failed (timeout, refused, oversized): Stripe's client wraps its problem.

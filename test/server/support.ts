@@ -11,7 +11,7 @@ import { type Config, loadConfig } from '../../server/config/load-config.js';
 import { createLogger } from '../../server/lib/logger.js';
 import { createMetrics } from '../../server/lib/metrics.js';
 import { createProviders } from '../../server/providers/registry.js';
-import { redisStores } from '../../server/stores/index.js';
+import { redisStores } from '../../server/stores/redis-stores.js';
 import { type FakeUpstream, listen } from '../support/http.js';
 import { LogCapture } from '../support/logs.js';
 import { lagoEnv } from './fake-lago.js';
