@@ -63,16 +63,9 @@ function catalogOf(products: readonly Product[]): Catalog {
   const byId = new Map(products.map((item) => [item.id, item]));
   return {
     get: (id) => byId.get(id),
-    publicProducts: products.map(({ id, name, price, currency, compare_price, description, image_url, type }) => ({
-      id,
-      name,
-      price,
-      currency,
-      compare_price,
-      description,
-      image_url,
-      type,
-    })),
+    // The schema is strict, so a product holds its public fields and nothing else: the same objects
+    // serve both, rather than a copy of every product (about 30 MB for 100,000 products).
+    publicProducts: products,
   };
 }
 
