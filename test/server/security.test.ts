@@ -210,6 +210,19 @@ describe('headers and logs', () => {
     assert.ok(!logs.text.includes('shopper-secret') && !logs.text.includes('s3cr3t'));
   });
 
+  it('when a preflight is answered inside the /api router, logs the path the client asked for', async () => {
+    const { app, logs } = testApp({ ALLOWED_ORIGINS: 'https://shop.example' });
+    const response = await request(app)
+      .options('/api/checkout')
+      .set('origin', 'https://shop.example')
+      .set('access-control-request-method', 'POST');
+    assert.equal(response.status, 204);
+    const line = logs.entries.find(
+      (entry) => (entry.req as { id?: string } | undefined)?.id === response.headers['x-request-id'],
+    );
+    assert.equal((line?.req as { url?: string } | undefined)?.url, '/api/checkout');
+  });
+
   it('when behind one trusted proxy, logs the forwarded client address, not the reverse proxy', async () => {
     const { app, logs } = testApp({ TRUST_PROXY: '1' });
     const response = await checkout(app).set('x-forwarded-for', '198.51.100.7, 203.0.113.9').send(cart);

@@ -21,7 +21,8 @@ const requestIdPattern = /^[\w.:-]{1,128}$/;
 const describe = (req: Request) => ({
   id: req.id,
   method: req.method,
-  url: req.url,
+  // As the client sent it: inside a router mounted on a path, `url` has lost that prefix.
+  url: req.originalUrl,
   origin: req.headers.origin,
   // The client as TRUST_PROXY resolves it, not the reverse proxy in front.
   ip: req.ip,
