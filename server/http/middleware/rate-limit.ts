@@ -7,7 +7,7 @@ import { ProblemError } from '../../lib/problem-error.js';
  * The key a client is counted under: its IPv4 address, or what express-rate-limit's own generator
  * makes of anything else (an IPv6 /56). Listening on `::`, Node reports every IPv4 client as
  * `::ffff:a.b.c.d`, which the library parses with ip-address on every request; under load that
- * parse and its garbage cost ~9 % of the proxy's CPU per checkout (bench/profile.ts). Same keys,
+ * parse and its garbage cost ~9 % of the proxy's CPU per checkout (docs/performance.md). Same keys,
  * without the parse.
  */
 export function clientKey(ip: string): string {
