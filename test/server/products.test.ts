@@ -13,10 +13,21 @@ describe('GET /api/products', () => {
     assert.equal(response.headers['cache-control'], 'public, max-age=60');
     assert.match(response.headers.etag!, /^"[\w-]{27}"$/);
     assert.equal(response.headers['content-encoding'], undefined);
+    assert.equal(Number(response.headers['content-length']), Buffer.byteLength(response.text));
     assert.deepEqual(
       response.body.products.map((product: { id: string }) => product.id),
       ['SKU-A', 'SKU-B', 'SKU-E', 'SKU-USD'],
     );
+  });
+
+  it('when a client that takes no gzip asks with HEAD, answers the plain length and no body', async () => {
+    const { app } = testApp();
+    const plain = await request(app).get('/api/products').set('accept-encoding', 'identity');
+    const head = await request(app).head('/api/products').set('accept-encoding', 'identity');
+    assert.equal(head.status, 200);
+    assert.equal(head.headers['content-length'], plain.headers['content-length']);
+    assert.equal(head.headers.etag, plain.headers.etag);
+    assert.equal(head.text, undefined);
   });
 
   it('when the browser revalidates its current copy, answers 304 with no body', async () => {

@@ -16,7 +16,7 @@ const PRODUCTS_PER_TURN = 1_000;
  */
 export function productRoutes(catalog: Catalog): Router {
   const router = Router();
-  const body = productsJson(catalog.publicProducts).then(prepareLargeBody);
+  const body = prepareLargeBody(productsJson(catalog.publicProducts));
   router.get('/api/products', async (req, res) => {
     const prepared = await body;
     res.set({ 'content-type': 'application/json; charset=utf-8', 'cache-control': 'public, max-age=60' });
@@ -25,14 +25,13 @@ export function productRoutes(catalog: Catalog): Router {
   return router;
 }
 
-/** `{"products":[…]}`, built a slice per event-loop turn, as bytes: never one large string on the heap. */
-async function productsJson(products: readonly PublicProduct[]): Promise<Buffer> {
-  const parts = [Buffer.from('{"products":[')];
+/** `{"products":[…]}` as bytes, a slice per event-loop turn: never one large string on the heap. */
+async function* productsJson(products: readonly PublicProduct[]): AsyncGenerator<Buffer> {
+  yield Buffer.from('{"products":[');
   for (let start = 0; start < products.length; start += PRODUCTS_PER_TURN) {
     await nextTurn();
     const slice = JSON.stringify(products.slice(start, start + PRODUCTS_PER_TURN)).slice(1, -1);
-    parts.push(Buffer.from(start === 0 ? slice : `,${slice}`));
+    yield Buffer.from(start === 0 ? slice : `,${slice}`);
   }
-  parts.push(Buffer.from(']}'));
-  return Buffer.concat(parts);
+  yield Buffer.from(']}');
 }
