@@ -38,7 +38,7 @@ export interface LoadResult {
 }
 
 export async function runLoad(options: LoadOptions): Promise<LoadResult> {
-  if (options.overallRate !== undefined) return runPaced({ ...options, overallRate: options.overallRate });
+  if (options.overallRate !== undefined) return runPaced(options, options.overallRate);
   const latencies: number[] = [];
   let unexpected = 0;
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
@@ -70,14 +70,14 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
  * connections at 100 requests/s send 50 at once, and the p50 measured is the wait behind that burst
  * (about half the burst times the server's CPU per request) rather than what each request adds.
  */
-async function runPaced(options: LoadOptions & { overallRate: number }): Promise<LoadResult> {
+async function runPaced(options: LoadOptions, overallRate: number): Promise<LoadResult> {
   const agent = new Agent({ keepAlive: true, maxSockets: options.connections });
   const latencies: number[] = [];
   let unexpected = 0;
   const inFlight = new Set<Promise<void>>();
   const start = performance.now();
   const end = start + options.durationSeconds * 1000;
-  for (let due = start; due < end; due += 1000 / options.overallRate) {
+  for (let due = start; due < end; due += 1000 / overallRate) {
     const early = due - performance.now();
     if (early > 0) await sleep(early);
     const sent = performance.now();
