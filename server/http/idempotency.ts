@@ -53,21 +53,35 @@ export function idempotency(store: IdempotencyStore, options: IdempotencyOptions
 
     /**
      * Answers a request once per key. `request` is what makes two requests the same (the validated
-     * body, the provider and the customer); `produce` makes the answer, given the key to pass to a
-     * provider that takes one (undefined when the client sent none).
+     * body, the provider and the customer); `admitted` is a check the request must pass first (the
+     * rate limit), already under way; `produce` makes the answer, given the key to pass to a provider
+     * that takes one (undefined when the client sent none).
      */
     async run(
       key: string | undefined,
       request: unknown,
+      admitted: Promise<void>,
       produce: (providerKey: string | undefined) => Promise<StoredAnswer>,
     ): Promise<Outcome> {
-      if (key === undefined) return { answer: await produce(undefined), replayed: false };
+      if (key === undefined) {
+        await admitted;
+        return { answer: await produce(undefined), replayed: false };
+      }
       const fingerprint = createHash('sha256').update(JSON.stringify(request)).digest('base64url');
       const pending: PendingRecord = { state: 'pending', fingerprint, owner: randomUUID() };
       const deadline = Date.now() + options.upstreamTimeoutMs;
 
       for (let pause = POLL_FIRST_MS; ; pause = Math.min(pause * 2, POLL_LONGEST_MS)) {
-        const existing = await store.claim(key, pending, pendingTtlMs);
+        // The first claim goes to the store while the check is still under way: with Redis, the
+        // rate-limit count and the claim share one round trip. A request that fails the check gives
+        // its claim back and never waits for another's.
+        const [admission, claim] = await Promise.allSettled([admitted, store.claim(key, pending, pendingTtlMs)]);
+        if (admission.status === 'rejected') {
+          if (claim.status === 'fulfilled' && claim.value === undefined) await store.release(key, pending);
+          throw admission.reason;
+        }
+        if (claim.status === 'rejected') throw claim.reason;
+        const existing = claim.value;
         if (existing === undefined) {
           let answer: StoredAnswer;
           try {

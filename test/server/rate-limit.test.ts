@@ -4,7 +4,9 @@ import { ipKeyGenerator } from 'express-rate-limit';
 import fc from 'fast-check';
 import request from 'supertest';
 import { clientKey } from '../../server/http/middleware/rate-limit.js';
-import { postCheckout, testApp } from './support.js';
+import { selectingFrom } from '../../server/providers/registry.js';
+import { assertProblem } from '../support/problems.js';
+import { eventually, postCheckout, testApp } from './support.js';
 
 const cart = { items: [{ product: 'SKU-A' }] };
 
@@ -31,6 +33,48 @@ describe('rate limiting', () => {
     const { app } = testApp({ RATE_LIMIT_PER_MINUTE: '1' });
     assert.equal((await postCheckout(app, cart).set('x-forwarded-for', '203.0.113.1')).status, 201);
     assert.equal((await postCheckout(app, cart).set('x-forwarded-for', '203.0.113.2')).status, 429);
+  });
+
+  // The limit is counted alongside the idempotency claim (one round trip to Redis), yet answers as if it ran first.
+  it('when a client past its limit sends a checkout that fails validation, answers 429, not 400', async () => {
+    const { app } = testApp({ RATE_LIMIT_PER_MINUTE: '1' });
+    assert.equal((await postCheckout(app, cart)).status, 201);
+    assertProblem(await postCheckout(app, { items: [] }), 429, 'rate_limited');
+  });
+
+  it('when a client past its limit sends an Idempotency-Key, gives the key back for another request to use', async () => {
+    const { app } = testApp({ RATE_LIMIT_PER_MINUTE: '1', TRUST_PROXY: '1', UPSTREAM_TIMEOUT_MS: '1000' });
+    const from = (ip: string, key: string) =>
+      postCheckout(app, cart).set('x-forwarded-for', ip).set('idempotency-key', key);
+    assert.equal((await from('203.0.113.1', 'first')).status, 201);
+    assertProblem(await from('203.0.113.1', 'order-7'), 429, 'rate_limited');
+    const other = await from('203.0.113.2', 'order-7');
+    assert.equal(other.status, 201, 'not 409 idempotency_key_in_use: the refused request left no claim');
+    assert.equal(other.headers['idempotent-replayed'], undefined);
+  });
+
+  it('when a client past its limit repeats a key still in flight, answers 429 at once rather than wait for it', async () => {
+    let answer!: (url: string) => void;
+    let calls = 0;
+    const provider = {
+      name: 'pagou',
+      createCheckoutLink: () => {
+        calls += 1;
+        return new Promise<string>((resolve) => (answer = resolve));
+      },
+    };
+    const { app } = testApp(
+      { RATE_LIMIT_PER_MINUTE: '1', UPSTREAM_TIMEOUT_MS: '5000' },
+      { providers: selectingFrom([provider]) },
+    );
+    const first = postCheckout(app, cart)
+      .set('idempotency-key', 'k')
+      .then((response) => response);
+    await eventually(() => calls === 1, 'the first request reaches the provider');
+    assertProblem(await postCheckout(app, cart).set('idempotency-key', 'k'), 429, 'rate_limited');
+    answer('https://pay.example/c/1');
+    assert.equal((await first).status, 201);
+    assert.equal(calls, 1);
   });
 });
 

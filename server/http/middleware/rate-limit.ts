@@ -1,5 +1,5 @@
 import { isIPv4 } from 'node:net';
-import type { Request, RequestHandler } from 'express';
+import type { Request, Response } from 'express';
 import { ipKeyGenerator, rateLimit, type Store } from 'express-rate-limit';
 import { ProblemError } from '../../lib/problem-error.js';
 
@@ -15,14 +15,19 @@ export function clientKey(ip: string): string {
   return isIPv4(v4) ? v4 : ipKeyGenerator(ip);
 }
 
+/** Counts a request; resolves while its client is within the limit, rejects with `429 rate_limited` past it. */
+export type RateLimit = (req: Request, res: Response) => Promise<void>;
+
 /**
  * Per client IP (the real one, given a correct TRUST_PROXY hop count), per minute, counted in
- * `store` (this instance's memory, or Redis shared by every instance).
+ * `store` (this instance's memory, or Redis shared by every instance). A function to await rather
+ * than a middleware, so that the checkout can send the count to Redis together with its
+ * idempotency claim.
  */
 export function checkoutRateLimit(
   limitPerMinute: number,
   { store, onLimited }: { store: Store; onLimited(): void },
-): RequestHandler {
+): RateLimit {
   let hinted = false;
   // The library checks this once in its own key generator; a custom one must do it itself.
   const hintAtMissingTrustProxy = (req: Request) => {
@@ -32,7 +37,7 @@ export function checkoutRateLimit(
       'X-Forwarded-For is set but TRUST_PROXY is 0: every client behind that proxy shares one rate limit; set TRUST_PROXY to the number of proxies in front of this one',
     );
   };
-  return rateLimit({
+  const limiter = rateLimit({
     windowMs: 60_000,
     limit: limitPerMinute,
     standardHeaders: 'draft-8',
@@ -53,4 +58,6 @@ export function checkoutRateLimit(
       );
     },
   });
+  return (req, res) =>
+    new Promise((resolve, reject) => limiter(req, res, (error?: unknown) => (error ? reject(error) : resolve())));
 }

@@ -1,5 +1,5 @@
 import { MIMEType } from 'node:util';
-import express, { type Request, type RequestHandler, type Response, Router } from 'express';
+import express, { type Request, type Response, Router } from 'express';
 import { verifyCustomerToken } from '../../checkout/customer-token.js';
 import { priceCheckout } from '../../checkout/pricing.js';
 import type { Config } from '../../config/load-config.js';
@@ -8,6 +8,7 @@ import { providerCallLimit } from '../../providers/call-limit.js';
 import type { Providers } from '../../providers/registry.js';
 import { checkoutDetails } from '../checkout-details.js';
 import type { Idempotency, StoredAnswer } from '../idempotency.js';
+import type { RateLimit } from '../middleware/rate-limit.js';
 import { requestOrigin } from '../middleware/request-origin.js';
 import { checkoutForm, checkoutRequest } from '../schemas.js';
 import { validate } from '../validation.js';
@@ -20,7 +21,7 @@ const FORM_FIELDS_MAX = 20;
 
 export interface CheckoutGuards {
   /** The per-client rate limit, counted where the app's stores keep counters. */
-  rateLimit: RequestHandler;
+  rateLimit: RateLimit;
   /** Answers each Idempotency-Key once. */
   idempotency: Idempotency;
 }
@@ -39,10 +40,18 @@ export function checkoutRoutes(
     express.json({ limit: BODY_LIMIT, type: JSON_TYPE, inflate: false }),
     express.text({ limit: BODY_LIMIT, type: FORM_TYPE, inflate: false }),
   ];
+  /** The request's Idempotency-Key and its checkout, validated: from the widget's JSON or a plain form. */
+  const readCheckout = (req: Request) => {
+    const fromForm = req.is(FORM_TYPE) !== false;
+    return {
+      key: idempotency.keyOf(req),
+      fromForm,
+      request: fromForm ? validate(checkoutForm, formFields(req.body)) : validate(checkoutRequest, req.body),
+    };
+  };
 
   router.post(
     '/api/checkout',
-    rateLimit,
     (req, _res, next) => {
       if (req.is([JSON_TYPE, FORM_TYPE]) && isUtf8(req)) return next();
       next(
@@ -54,36 +63,51 @@ export function checkoutRoutes(
     },
     ...parsers,
     async (req, res) => {
-      const key = idempotency.keyOf(req);
-      const fromForm = req.is(FORM_TYPE) !== false;
-      const request = fromForm ? validate(checkoutForm, formFields(req.body)) : validate(checkoutRequest, req.body);
+      // Counted now and awaited with the idempotency claim, so that with Redis both take one round
+      // trip. A client past its limit gets 429 before any other answer, as if the limit ran first.
+      const admitted = rateLimit(req, res);
+      let checkout: ReturnType<typeof readCheckout>;
+      try {
+        checkout = readCheckout(req);
+      } catch (error) {
+        await admitted;
+        throw error;
+      }
+      const { key, fromForm, request } = checkout;
 
-      const { answer, replayed } = await idempotency.run(key, { fromForm, request }, async (idempotencyKey) => {
-        const context = { publicOrigin: requestOrigin(req, config.publicOrigin), log: req.log, idempotencyKey };
-        let url: string;
-        if (request.customer_token !== undefined) {
-          const provider = providers.resolve(request.provider, 'createSetupLink');
-          res.locals.provider = provider.name;
-          if (!config.customerTokenSecret)
-            throw new ProblemError(
-              'request_not_supported',
-              'No customer token secret is configured (CUSTOMER_TOKEN_SECRET).',
-            );
-          const customerId = await verifyCustomerToken(request.customer_token, config.customerTokenSecret, {
-            audience: config.customerTokenAudience,
-            acceptSandboxDemo: config.sandbox,
-          });
-          url = await callProvider(() => provider.createSetupLink(customerId, context));
-        } else {
-          const details = checkoutDetails(req, request, config);
-          const checkout = priceCheckout(request, config.catalog, config.valueOnly, details);
-          const provider = providers.resolve(request.provider, 'createCheckoutLink');
-          res.locals.provider = provider.name;
-          url = await callProvider(() => provider.createCheckoutLink(checkout, context));
-        }
-        const provider: string = res.locals.provider;
-        return fromForm ? { status: 303, provider, location: url } : { status: 201, provider, body: { url, provider } };
-      });
+      const { answer, replayed } = await idempotency.run(
+        key,
+        { fromForm, request },
+        admitted,
+        async (idempotencyKey) => {
+          const context = { publicOrigin: requestOrigin(req, config.publicOrigin), log: req.log, idempotencyKey };
+          let url: string;
+          if (request.customer_token !== undefined) {
+            const provider = providers.resolve(request.provider, 'createSetupLink');
+            res.locals.provider = provider.name;
+            if (!config.customerTokenSecret)
+              throw new ProblemError(
+                'request_not_supported',
+                'No customer token secret is configured (CUSTOMER_TOKEN_SECRET).',
+              );
+            const customerId = await verifyCustomerToken(request.customer_token, config.customerTokenSecret, {
+              audience: config.customerTokenAudience,
+              acceptSandboxDemo: config.sandbox,
+            });
+            url = await callProvider(() => provider.createSetupLink(customerId, context));
+          } else {
+            const details = checkoutDetails(req, request, config);
+            const checkout = priceCheckout(request, config.catalog, config.valueOnly, details);
+            const provider = providers.resolve(request.provider, 'createCheckoutLink');
+            res.locals.provider = provider.name;
+            url = await callProvider(() => provider.createCheckoutLink(checkout, context));
+          }
+          const provider: string = res.locals.provider;
+          return fromForm
+            ? { status: 303, provider, location: url }
+            : { status: 201, provider, body: { url, provider } };
+        },
+      );
 
       send(res, answer, replayed);
     },
