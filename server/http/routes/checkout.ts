@@ -66,14 +66,14 @@ export function checkoutRoutes(
       // Counted now and awaited with the idempotency claim, so that with Redis both take one round
       // trip. A client past its limit gets 429 before any other answer, as if the limit ran first.
       const admitted = rateLimit(req, res);
-      let checkout: ReturnType<typeof readCheckout>;
+      let read: ReturnType<typeof readCheckout>;
       try {
-        checkout = readCheckout(req);
+        read = readCheckout(req);
       } catch (error) {
         await admitted;
         throw error;
       }
-      const { key, fromForm, request } = checkout;
+      const { key, fromForm, request } = read;
 
       const { answer, replayed } = await idempotency.run(
         key,
