@@ -4,6 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it, type TestContext } from 'node:test';
+import { createClient } from 'redis';
 import request from 'supertest';
 import type { IdempotencyRecord } from '../../server/stores/idempotency-store.js';
 import { assertProblem } from '../support/problems.js';
@@ -93,6 +94,36 @@ describe('several instances sharing Redis', () => {
     assert.equal((await postCheckout(a.app, cart)).status, 201);
     assertProblem(await postCheckout(b.app, cart), 429, 'rate_limited');
     assertProblem(await postCheckout(a.app, cart), 429, 'rate_limited');
+  });
+
+  it('when a checkout carries a key, sends its rate-limit count and its claim to Redis in one round trip', async (t) => {
+    const redis = await startRedis(t);
+    const { a } = await twoInstances(t, redis);
+    // Redis counts every batch it reads from a socket; each of the observer's commands is one more.
+    const observer = createClient({ url: redis.url });
+    await observer.connect();
+    let ownReads = 0;
+    const readsProcessed = async () => {
+      ownReads += 1;
+      return Number(/total_reads_processed:(\d+)/.exec(await observer.info('stats'))![1]);
+    };
+    const recordWritten = async (key: string) => {
+      ownReads += 1;
+      return (await observer.get(`checkout-button:idempotency:${key}`))?.includes('"done"') === true;
+    };
+    try {
+      assert.equal((await postCheckout(a.app, cart).set('idempotency-key', 'warm-up')).status, 201);
+      await eventually(() => recordWritten('warm-up'), 'the first record is written');
+
+      const before = await readsProcessed();
+      ownReads = 0;
+      assert.equal((await postCheckout(a.app, cart).set('idempotency-key', 'k')).status, 201);
+      await eventually(() => recordWritten('k'), 'the record is written');
+      const after = await readsProcessed();
+      assert.equal(after - before - ownReads, 2, 'the count and the claim together, then the record');
+    } finally {
+      observer.destroy();
+    }
   });
 
   it('when Redis stops, keeps taking checkouts from memory, answers /readyz 503, and logs and counts each fallback', async (t) => {
