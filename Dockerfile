@@ -24,4 +24,4 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=10s --retries=3 \
   CMD ["node", "-e", "fetch(`http://127.0.0.1:${process.env.PORT}/healthz`).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 # node itself, not npm, is PID 1: SIGTERM from `docker stop` reaches the proxy's graceful shutdown.
 # The V8 flags are `npm start`'s (see docs/performance.md): a smaller heap at some peak throughput.
-CMD ["node", "--max-semi-space-size=1", "--heap-growing-percent=10", "dist/server/cli/index.js"]
+CMD ["node", "--max-semi-space-size=2", "--heap-growing-percent=10", "dist/server/cli/index.js"]
