@@ -64,7 +64,8 @@ export function checkoutRoutes(
     ...parsers,
     async (req, res) => {
       // Counted now and awaited with the idempotency claim, so that with Redis both take one round
-      // trip. A client past its limit gets 429 before any other answer, as if the limit ran first.
+      // trip. Past its limit, a client gets 429 before any other answer to a body that could be read
+      // (a 400, a replay), as if the limit ran first.
       const admitted = rateLimit(req, res);
       let read: ReturnType<typeof readCheckout>;
       try {
