@@ -72,10 +72,13 @@ export function idempotency(store: IdempotencyStore, options: IdempotencyOptions
       const deadline = Date.now() + options.upstreamTimeoutMs;
 
       for (let pause = POLL_FIRST_MS; ; pause = Math.min(pause * 2, POLL_LONGEST_MS)) {
-        // The first claim goes to the store while the check is still under way: with Redis, the
-        // rate-limit count and the claim share one round trip. A request that fails the check gives
-        // its claim back and never waits for another's.
-        const [admission, claim] = await Promise.allSettled([admitted, store.claim(key, pending, pendingTtlMs)]);
+        // With Redis the first claim goes out while the check is still under way, so the rate-limit
+        // count and the claim share one round trip. A request that fails the check gives back any
+        // claim it made and never waits for another's.
+        const [admission, claim] = await Promise.allSettled([
+          admitted,
+          store.claim(key, pending, pendingTtlMs, admitted),
+        ]);
         if (admission.status === 'rejected') {
           if (claim.status === 'fulfilled' && claim.value === undefined) await store.release(key, pending);
           throw admission.reason;

@@ -11,11 +11,16 @@ export class FailoverIdempotencyStore implements IdempotencyStore {
     private readonly run: Failover,
   ) {}
 
-  claim(key: string, pending: PendingRecord, ttlMs: number): Promise<IdempotencyRecord | undefined> {
+  claim(
+    key: string,
+    pending: PendingRecord,
+    ttlMs: number,
+    admitted?: Promise<void>,
+  ): Promise<IdempotencyRecord | undefined> {
     return this.run(
       'claim',
-      () => this.redis.claim(key, pending, ttlMs),
-      () => this.#memory.claim(key, pending, ttlMs),
+      () => this.redis.claim(key, pending, ttlMs, admitted),
+      () => this.#memory.claim(key, pending, ttlMs, admitted),
     );
   }
 

@@ -25,8 +25,18 @@ export type IdempotencyRecord = PendingRecord | DoneRecord;
 
 /** Where Idempotency-Key records live: this instance's memory, or Redis for every instance. */
 export interface IdempotencyStore {
-  /** Stores `pending` unless a live record holds the key; returns that record, or undefined when the key is now ours. */
-  claim(key: string, pending: PendingRecord, ttlMs: number): Promise<IdempotencyRecord | undefined>;
+  /**
+   * Stores `pending` unless a live record holds the key; returns that record, or undefined when the
+   * key is now ours. `admitted` is a check the request must still pass (the rate limit). Memory waits
+   * for it before taking a place, so a refused request never pushes a record out; Redis sends the
+   * claim at once, to share the check's round trip, and the caller gives it back if the check fails.
+   */
+  claim(
+    key: string,
+    pending: PendingRecord,
+    ttlMs: number,
+    admitted?: Promise<void>,
+  ): Promise<IdempotencyRecord | undefined>;
   /**
    * Replaces the record under `key` (the claimant, with its outcome). Never rejects: callers do not
    * wait for it, so a store that can fail (Redis) falls back instead.

@@ -16,7 +16,13 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
     private readonly now = Date.now,
   ) {}
 
-  async claim(key: string, pending: PendingRecord, ttlMs: number): Promise<IdempotencyRecord | undefined> {
+  async claim(
+    key: string,
+    pending: PendingRecord,
+    ttlMs: number,
+    admitted?: Promise<void>,
+  ): Promise<IdempotencyRecord | undefined> {
+    await admitted;
     const live = this.#live(key);
     if (live) return live;
     this.#set(key, pending, ttlMs);

@@ -5,6 +5,8 @@ import fc from 'fast-check';
 import request from 'supertest';
 import { clientKey } from '../../server/http/middleware/rate-limit.js';
 import { selectingFrom } from '../../server/providers/registry.js';
+import { memoryStores } from '../../server/stores/index.js';
+import { MemoryIdempotencyStore } from '../../server/stores/memory-idempotency.js';
 import { assertProblem } from '../support/problems.js';
 import { eventually, postCheckout, testApp } from './support.js';
 
@@ -51,6 +53,19 @@ describe('rate limiting', () => {
     const other = await from('203.0.113.2', 'order-7');
     assert.equal(other.status, 201, 'not 409 idempotency_key_in_use: the refused request left no claim');
     assert.equal(other.headers['idempotent-replayed'], undefined);
+  });
+
+  it('when a client past its limit sends keys, pushes no saved answer out of a full memory store', async () => {
+    const stores = { ...memoryStores(), idempotency: new MemoryIdempotencyStore(2) };
+    const { app } = testApp({ RATE_LIMIT_PER_MINUTE: '2', TRUST_PROXY: '1' }, { stores });
+    const from = (ip: string, key: string) =>
+      postCheckout(app, cart).set('x-forwarded-for', ip).set('idempotency-key', key);
+    assert.equal((await from('203.0.113.1', 'a')).status, 201);
+    assert.equal((await from('203.0.113.1', 'b')).status, 201);
+    for (const key of ['c', 'd', 'e']) assertProblem(await from('203.0.113.1', key), 429, 'rate_limited');
+    const retry = await from('203.0.113.2', 'a');
+    assert.equal(retry.status, 201);
+    assert.equal(retry.headers['idempotent-replayed'], 'true', 'the first answer is still there to replay');
   });
 
   it('when a client past its limit repeats a key still in flight, answers 429 at once rather than wait for it', async () => {
