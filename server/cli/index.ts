@@ -1,57 +1,10 @@
 #!/usr/bin/env node
-import { ConfigError, loadConfig } from '../config/load-config.js';
-import { loadDotEnv } from '../lib/dotenv.js';
-import { describeConfig } from './check.js';
-import { fail } from './output.js';
-import { start } from './start.js';
-import { token, tokenUsage } from './token.js';
+/**
+ * The `checkout-button` command. Built, it runs the server bundle from its code cache (`code-cache.ts`);
+ * from source (through tsx, as some tests run it) there is no bundle, and it imports the modules.
+ */
+import { existsSync } from 'node:fs';
+import { bundlePath, runBundle } from './code-cache.js';
 
-const usage = `Usage: checkout-button [command]
-
-Commands:
-  start (default)   Start the checkout proxy, configured by the environment and .env.
-  check             Validate the configuration and the catalog without starting; exits 1 on any problem.
-  token <id>        Print a customer token for <checkout-button provider="lago">.
-
-${tokenUsage}`;
-
-/** Loads .env and the configuration; a bad one is every problem on stderr and `undefined`. */
-function configuration() {
-  loadDotEnv();
-  try {
-    return loadConfig(process.env);
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    fail(error.message);
-    return undefined;
-  }
-}
-
-async function main([command = 'start', ...args]: string[]): Promise<number> {
-  switch (command) {
-    case 'start': {
-      const config = configuration();
-      if (!config) return 1;
-      await start(config);
-      return 0;
-    }
-    case 'check': {
-      const config = configuration();
-      if (!config) return 1;
-      process.stdout.write(`${describeConfig(config)}\n`);
-      return 0;
-    }
-    case 'token':
-      loadDotEnv();
-      return token(args);
-    case 'help':
-    case '--help':
-    case '-h':
-      process.stdout.write(`${usage}\n`);
-      return 0;
-    default:
-      return fail(`Unknown command "${command}".\n\n${usage}`);
-  }
-}
-
+const { main } = existsSync(bundlePath) ? runBundle().exports : await import('./commands.js');
 process.exitCode = await main(process.argv.slice(2));

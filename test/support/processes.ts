@@ -4,28 +4,20 @@
  */
 import { type ChildProcess, execFile, type StdioOptions, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { TestContext } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { startNodeFlags } from '../../scripts/start-command.js';
 import { freePort, stopChild, track } from './children.js';
 
-export { freePort, stopChild };
+export { freePort, startNodeFlags, stopChild };
 
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 /** The command line as `npm start` and `npx checkout-button` run it. */
 export const builtEntry = join(repoRoot, 'dist', 'server', 'cli', 'index.js');
-/** The node flags of package.json's `start` script, so a measurement is of the proxy as operators run it. */
-export const startNodeFlags: string[] = (() => {
-  const { scripts } = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as {
-    scripts: { start: string };
-  };
-  const flags = /^node ((?:--\S+ )*)dist\/server\/cli\/index\.js$/.exec(scripts.start)?.[1];
-  if (flags === undefined) throw new Error(`cannot read node flags from the start script "${scripts.start}"`);
-  return flags.split(' ').filter(Boolean);
-})();
 /** The same command line from source, through tsx: no build needed. */
 export const sourceEntry = join(repoRoot, 'server', 'cli', 'index.ts');
 /** tsx, resolved here: children run in a scratch directory, where a bare `tsx` would not resolve. */
@@ -176,6 +168,11 @@ export class ProxyProcess {
   }
 }
 
+function assertBuilt(): void {
+  if (!existsSync(builtEntry))
+    throw new Error(`${builtEntry} is missing: run \`npm run build\` first (npm test and npm run bench do).`);
+}
+
 /** Spawns the proxy without waiting for it to listen (the start-up bench times that itself). */
 export async function spawnProxy({
   env = {},
@@ -184,8 +181,7 @@ export async function spawnProxy({
   nodeFlags = [],
   logTo,
 }: ProxyOptions = {}): Promise<ProxyProcess> {
-  if (!fromSource && !existsSync(builtEntry))
-    throw new Error(`${builtEntry} is missing: run \`npm run build\` first (npm test and npm run bench do).`);
+  if (!fromSource) assertBuilt();
   const listenOn = port ?? (await freePort());
   const host = env.HOST ?? '127.0.0.1';
   const entry = fromSource ? ['--import', tsxLoader, sourceEntry] : [builtEntry];
@@ -229,21 +225,22 @@ export interface EntryRun {
 }
 
 /**
- * Runs the command line from source to its exit, in an empty directory so no project `.env` leaks
- * in, with only PATH and `env` set; `dotEnv` becomes that directory's `.env`.
+ * Runs the built command line to its exit, in an empty directory so no project `.env` leaks in, with
+ * only PATH and `env` set; `dotEnv` becomes that directory's `.env`.
  */
 export async function runEntry(
   t: TestContext,
   args: string[],
   { env = {}, dotEnv }: { env?: Record<string, string>; dotEnv?: string } = {},
 ): Promise<EntryRun> {
+  assertBuilt();
   const cwd = mkdtempSync(join(tmpdir(), 'checkout-button-entry-'));
   t.after(() => rmSync(cwd, { recursive: true, force: true }));
   if (dotEnv !== undefined) writeFileSync(join(cwd, '.env'), dotEnv);
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      ['--import', tsxLoader, sourceEntry, ...args],
+      [builtEntry, ...args],
       { cwd, env: { PATH: process.env.PATH ?? '', ...env }, timeout: 60_000 },
       (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? -1) : 0, stdout, stderr }),
     );
