@@ -24,7 +24,7 @@ export type Bundle = typeof import('./bundle.js');
  * The cache file for `source` under this process's node and node flags. The source is part of the key
  * because V8 checks only its length: a cache of another build of the same length would be taken.
  */
-function cachePathFor(source: string): string {
+function cachePathFor(source: Buffer): string {
   const hash = createHash('sha256').update(source);
   for (const part of [process.version, process.arch, ...process.execArgv]) hash.update(`\0${part}`);
   return join(cacheDirectory, `${hash.digest('hex').slice(0, 32)}.bin`);
@@ -40,8 +40,11 @@ function readCache(path: string): Buffer | undefined {
 
 /** Compiles and runs the bundle, from the code cache when this command line has one. */
 export function runBundle(): { exports: Bundle; script: Script; cachePath: string } {
-  const source = readFileSync(bundlePath, 'utf8');
-  const cachePath = cachePathFor(source);
+  const bytes = readFileSync(bundlePath);
+  const cachePath = cachePathFor(bytes);
+  // esbuild writes ASCII (it escapes every other character), so Latin-1 decodes the bundle exactly,
+  // and faster than UTF-8, which checks every byte (with hashing bytes, not a string: ~9 ms to the first 201).
+  const source = bytes.toString('latin1');
   const script = new Script(
     // The wrapper Node puts around every CommonJS module, so the bundle has its own `require` and `module`.
     `(function (exports, require, module, __filename, __dirname) {${source}\n})`,
