@@ -22,9 +22,11 @@ await build({
   // Loaded only when the configuration asks for them (a customer token, REDIS_URL, STRIPE_SECRET_KEY),
   // from node_modules as usual; bundled, every start would read and parse them for nothing.
   external: ['jose', 'redis', 'stripe'],
-  // …by `require` (Node 20.19 and 22.12 require ES modules such as jose): a script run from V8's code
-  // cache cannot call `import()`.
+  // The bundle loads them with `require` (Node 20.19 and 22.12 can require an ES module such as jose):
+  // a script compiled from V8's code cache cannot call `import()`.
   supported: { 'dynamic-import': false },
+  // The default, spelled out: server/cli/code-cache.ts decodes the bundle as Latin-1, exact only for ASCII.
+  charset: 'ascii',
   // `import.meta.url` has no CommonJS equivalent of its own; the bundle's file stands for every module's.
   define: { 'import.meta.url': 'importMetaUrl' },
   banner: { js: "const importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
