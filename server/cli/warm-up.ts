@@ -48,6 +48,9 @@ export async function warmUp(): Promise<void> {
         fetch(`${origin}/readyz`),
       ]);
       await Promise.all(answers.map((answer) => answer.arrayBuffer()));
+      // A warm-up that only met errors would record the wrong code, and means the build is broken.
+      const failed = answers.find(({ status }) => status >= 500);
+      if (failed) throw new Error(`the warm-up's ${failed.url} answered ${failed.status}`);
     }
   } finally {
     server.closeAllConnections();
