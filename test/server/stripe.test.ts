@@ -6,6 +6,7 @@ import type { ProblemCode } from '../../contract/problems.js';
 import { STRIPE_LINE_ITEMS_MAX, stripeAmount } from '../../server/providers/stripe.js';
 import type { LogCapture } from '../support/logs.js';
 import { assertProblem } from '../support/problems.js';
+import { startProxy } from '../support/processes.js';
 import {
   createdSession,
   type FakeStripe,
@@ -19,7 +20,7 @@ import {
   stripeError,
   stripeRefusal,
 } from './fake-stripe.js';
-import { tempFile, testApp } from './support.js';
+import { fixtureCatalog, tempFile, testApp } from './support.js';
 
 const bounded = { timeout: 10_000 };
 const SUCCESS = 'https://shop.example/thanks?session={CHECKOUT_SESSION_ID}';
@@ -291,6 +292,34 @@ describe('Stripe errors', () => {
       CHECKOUT_CANCEL_URL: CANCEL,
     });
     assertProblem(await request(app).post('/api/checkout').send(cart), 502, 'upstream_unavailable');
+  });
+});
+
+describe('Stripe in the built command', () => {
+  // The bundle loads the stripe package with `require` on the first checkout, not with `import()`.
+  it("when the first checkout comes, loads Stripe's client and answers 201 with the session", async (t) => {
+    const stripe = await startFakeStripe();
+    t.after(() => stripe.close());
+    const proxy = await startProxy({
+      env: {
+        STRIPE_SECRET_KEY: STRIPE_TEST_KEY,
+        STRIPE_API_URL: stripe.url,
+        CHECKOUT_SUCCESS_URL: SUCCESS,
+        CHECKOUT_CANCEL_URL: CANCEL,
+        CATALOG_FILE: fixtureCatalog,
+      },
+    });
+    t.after(() => proxy.stop());
+    const res = await fetch(`${proxy.origin}/api/checkout`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ items: [{ product: 'SKU-B' }] }),
+    });
+    const body = (await res.json()) as { url: string; provider: string };
+    assert.equal(res.status, 201, JSON.stringify(body));
+    assert.equal(body.provider, 'stripe');
+    assert.match(body.url, /^https:\/\/checkout\.stripe\.com\/c\/pay\/cs_test_/);
+    assert.deepEqual(stripe.refusals, []);
   });
 });
 
