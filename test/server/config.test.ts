@@ -387,6 +387,16 @@ describe('catalog validation', () => {
     });
   }
 
+  it('when several products are wrong, a duplicate id among them, lists every problem in catalog order', (t) => {
+    const products = [valid, { ...valid, id: 'SKU-2', price: 79.9 }, valid, { ...valid, id: 'SKU-3', currency: 'XYZ' }];
+    const problems = problemsOf({ CATALOG_FILE: tempFile(t, 'catalog.json', JSON.stringify({ products })) });
+    assert.deepEqual(
+      problems.map((problem) => /^CATALOG_FILE: (product "[^"]+" \S+):/.exec(problem)?.[1]),
+      ['product "SKU-2" price', 'product "SKU-1" id', 'product "SKU-3" currency'],
+      problems.join('\n'),
+    );
+  });
+
   it('when the catalog file does not exist, says so in words', () => {
     assert.deepEqual(problemsOf({ CATALOG_FILE: '/nonexistent/catalog.json' }), [
       'CATALOG_FILE: the file /nonexistent/catalog.json does not exist',
