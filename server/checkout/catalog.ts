@@ -61,9 +61,9 @@ export function parseCatalog(text: string): Catalog {
         problems.push(describeIssue(['products', index, ...issue.path], issue.message, json));
       return;
     }
-    const { id } = item as Product;
-    if (byId.has(id)) problems.push(describeIssue(['products', index, 'id'], `duplicate id "${id}"`, json));
-    else byId.set(id, item as Product);
+    const valid = item as Product;
+    if (byId.has(valid.id)) problems.push(describeIssue(['products', index, 'id'], `duplicate id "${valid.id}"`, json));
+    else byId.set(valid.id, valid);
   });
   if (problems.length > 0) throw new CatalogError(problems);
   return catalogOf(byId);

@@ -18,7 +18,7 @@ import { Script } from 'node:vm';
 export const bundlePath = fileURLToPath(new URL('../checkout-button.cjs', import.meta.url));
 const cacheDirectory = join(dirname(bundlePath), 'code-cache');
 
-export type Bundle = typeof import('./bundle.js');
+type Bundle = typeof import('./bundle.js');
 
 /**
  * The cache file for `source` under this process's node and node flags. The source is part of the key

@@ -4,10 +4,8 @@ import { createApp } from '../app.js';
 import { loadConfig } from '../config/load-config.js';
 import { createHttpServer } from '../http/http-server.js';
 import { createLogger } from '../lib/logger.js';
-import { createMetrics } from '../lib/metrics.js';
 import { demoCatalogPath } from '../lib/paths.js';
 import { createProviders } from '../providers/registry.js';
-import { memoryStores } from '../stores/index.js';
 
 /**
  * A short run of the proxy for the build to record V8's code cache from (see `code-cache.ts`): it
@@ -18,11 +16,10 @@ import { memoryStores } from '../stores/index.js';
  */
 export async function warmUp(): Promise<void> {
   const config = loadConfig({ HOST: '127.0.0.1', PORT: '0', CATALOG_FILE: demoCatalogPath });
+  // The app's own default stores (this process's memory, as without REDIS_URL) and metrics.
   const app = createApp(config, {
     logger: createLogger('info', { write: () => undefined }),
     providers: createProviders(config.providers, config),
-    stores: memoryStores(),
-    metrics: createMetrics(),
   });
   const server = createHttpServer(app, { maxConnections: config.maxConnections });
   server.listen({ host: config.host, port: config.port });
