@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it, type TestContext } from 'node:test';
 import request from 'supertest';
 import type { ProblemCode } from '../../contract/problems.js';
+import { parseCatalog } from '../../server/checkout/catalog.js';
 import { startFakeUpstream } from '../support/http.js';
 import type { LogCapture } from '../support/logs.js';
 import { assertProblem } from '../support/problems.js';
@@ -140,6 +141,36 @@ describe('the fake Pagou', () => {
     assert.ok(violations({ url: `${CHECKOUT_LINKS_PATH}/` }) > 0, 'another path');
     assert.ok(violations({ headers: { ...valid.headers, 'content-type': 'text/plain' } }) > 0, 'another content type');
     assert.ok(violations({ headers: { ...valid.headers, authorization: 'Bearer another-key' } }) > 0, 'another key');
+  });
+
+  it("the catalog keeps an image URL as written when Pagou's schema takes it, and refuses one it would refuse", () => {
+    const pagouTakes = (url: string) => {
+      const body = JSON.stringify({ products: [{ external_id: 'A', name: 'A', price: 1, image_url: url }] });
+      return pagouContractViolations({ ...valid, body }).length === 0;
+    };
+    const catalogWith = (url: string) =>
+      parseCatalog(JSON.stringify({ products: [{ id: 'A', name: 'A', price: 1, currency: 'BRL', image_url: url }] }));
+    const taken = [
+      'https://img.example/a.png',
+      'HTTPS://img.example/shirts/a%20b.png?size=2&v=3#front',
+      'https://[2001:db8::1]:8443/a.png',
+    ];
+    for (const url of taken) {
+      assert.ok(pagouTakes(url), url);
+      assert.equal(catalogWith(url).get('A')?.image_url, url);
+    }
+    const refused = [
+      'https://img.example/a b.png',
+      ' https://img.example/a.png',
+      'https://img.example/a.png\n',
+      'https://img.example/camisa-azul-ç.png',
+      'https://img.example/a%zz.png',
+      'https://img.example/{id}.png',
+    ];
+    for (const url of refused) {
+      assert.ok(!pagouTakes(url), url);
+      assert.throws(() => catalogWith(url), /product "A" image_url: must be an absolute https URL/, url);
+    }
   });
 });
 
