@@ -2,17 +2,21 @@ import { z } from 'zod';
 import type { PublicProduct } from '../../contract/checkout.js';
 import { currencies } from '../../contract/currencies.js';
 
-/** A price in the currency's minor unit; a decimal is the common mistake, so its message shows the fix. */
+/**
+ * A price in the currency's minor unit; a decimal is the common mistake, so its message shows the fix.
+ * `z.int()` takes safe integers only, so it also refuses a price too large to add up exactly.
+ */
 const minorUnits = () =>
   z
     .int({
       error: ({ input }) =>
-        typeof input === 'number'
-          ? `is ${input}, but prices are whole numbers in cents (the currency's minor unit): write ${Math.round(input * 100)} for ${input.toFixed(2)}`
-          : "must be a whole number in cents (the currency's minor unit), such as 7990 for 79.90",
+        typeof input !== 'number'
+          ? "must be a whole number in cents (the currency's minor unit), such as 7990 for 79.90"
+          : Number.isInteger(input)
+            ? `is ${input}, more than the largest price the proxy can add up exactly (${Number.MAX_SAFE_INTEGER})`
+            : `is ${input}, but prices are whole numbers in cents (the currency's minor unit): write ${Math.round(input * 100)} for ${input.toFixed(2)}`,
     })
-    .min(1)
-    .max(Number.MAX_SAFE_INTEGER);
+    .min(1);
 
 /**
  * An https URL as Pagou's schema takes it (`format: uri`, RFC 3986): only the characters a URI may

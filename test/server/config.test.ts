@@ -356,8 +356,17 @@ describe('catalog validation', () => {
   const valid = { id: 'SKU-1', name: 'Shirt', price: 100, currency: 'BRL' };
   const cases: Array<[string, unknown, RegExp]> = [
     ['a duplicate id', { products: [valid, valid] }, /product "SKU-1" id: duplicate id "SKU-1"/],
-    ['a decimal price', { products: [{ ...valid, price: 79.9 }] }, /product "SKU-1" price:/],
+    [
+      'a decimal price',
+      { products: [{ ...valid, price: 79.9 }] },
+      /product "SKU-1" price: is 79.9, but prices are whole numbers in cents .*: write 7990 for 79.90/,
+    ],
     ['a zero price', { products: [{ ...valid, price: 0 }] }, /product "SKU-1" price:/],
+    [
+      'a price too large to add up exactly',
+      { products: [{ ...valid, price: 2 ** 53 }] },
+      /product "SKU-1" price: is 9007199254740992, more than the largest price the proxy can add up exactly/,
+    ],
     ['a currency Pagou does not take', { products: [{ ...valid, currency: 'XYZ' }] }, /product "SKU-1" currency:/],
     ['an empty name', { products: [{ ...valid, name: '' }] }, /product "SKU-1" name:/],
     [
