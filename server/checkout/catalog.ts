@@ -69,8 +69,9 @@ export function parseCatalog(text: string): Catalog {
   if (!file.success)
     throw new CatalogError(file.error.issues.map((issue) => describeIssue(issue.path, issue.message, json)));
   // Each product is checked on its own and kept as JSON.parse made it: the schema is strict and
-  // transforms nothing (no trimming, no defaults), so zod's output would only be a copy. With 100,000 products the copies cost
-  // about 160 ms to the first 201 and 15 MB of the start-up's peak (docs/performance.md).
+  // transforms nothing (no trimming, no defaults), so zod's output would only be a copy. With
+  // 100,000 products the copies cost about 160 ms to the first 201 and 15 MB of the start-up's
+  // peak (docs/performance.md).
   const problems: string[] = [];
   const byId = new Map<string, Product>();
   file.data.products.forEach((item, index) => {
