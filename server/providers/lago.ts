@@ -49,6 +49,7 @@ export const lagoProvider = defineProvider({
   settings: (vars) => upstreamSettings(vars.LAGO_API_KEY, vars.LAGO_API_URL),
   create: ({ apiKey, apiUrl }, { upstreamTimeoutMs: timeoutMs, pool }) => ({
     name: 'lago',
+    warm: () => pool.warm(apiUrl, timeoutMs),
     async createSetupLink(customerId, { log }) {
       // The URL parser resolves "." and ".." segments even when percent-encoded, so such an id
       // would reach another Lago route; no Lago customer can be addressed by it.

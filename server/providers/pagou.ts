@@ -24,6 +24,7 @@ export const pagouProvider = defineProvider({
   settings: (vars) => upstreamSettings(vars.PAGOU_API_KEY, vars.PAGOU_API_URL),
   create: ({ apiKey, apiUrl }, { upstreamTimeoutMs: timeoutMs, pool }) => ({
     name: 'pagou',
+    warm: () => pool.warm(apiUrl, timeoutMs),
     async createCheckoutLink(checkout, { log }) {
       const body = pagouBody(checkout);
       const answer = await postToUpstream({

@@ -28,7 +28,12 @@ export interface LinkMakers {
 export type LinkKind = keyof LinkMakers;
 
 /** One payment provider, as the routes see it: a name, the links it makes, and maybe pages of its own. */
-export type Provider = { readonly name: string; readonly pages?: Router } & Partial<LinkMakers>;
+export type Provider = {
+  readonly name: string;
+  readonly pages?: Router;
+  /** Opens a connection to the provider's API for the next link, if none is open (`GET /api/checkout`). */
+  warm?(): void;
+} & Partial<LinkMakers>;
 
 /** A provider that is sure to make the links of `Kind`. */
 export type ProviderMaking<Kind extends LinkKind> = Provider & Pick<LinkMakers, Kind>;

@@ -75,6 +75,7 @@ export const stripeProvider = defineProvider({
     }));
     return {
       name: 'stripe',
+      warm: () => options.pool.warm(apiUrl, options.upstreamTimeoutMs),
       async createCheckoutLink(checkout, { log, idempotencyKey }) {
         const params = sessionParams(checkout);
         const { StripeClient, stripe } = await loaded;

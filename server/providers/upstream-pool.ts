@@ -1,5 +1,6 @@
-import { Agent as HttpAgent } from 'node:http';
-import { Agent as HttpsAgent } from 'node:https';
+import { Agent as HttpAgent, request as httpRequest } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { urlToHttpOptions } from 'node:url';
 
 /**
  * How long a connection to a provider may sit idle in the pool. Node's global agents close one
@@ -16,6 +17,13 @@ export const UPSTREAM_IDLE_MS = 120_000;
 export interface UpstreamPool {
   /** The agent for a provider URL's scheme. */
   agentFor(url: URL): HttpAgent;
+  /**
+   * Opens a connection to `url`'s server for the next call to it, unless one is open already (idle
+   * or in use): an `OPTIONS` request for `url` without credentials, safe by definition, whose answer
+   * is dropped and whose connection stays in the pool (Node's client pools none after a `HEAD` whose
+   * answer has no length). A warm-up that fails changes nothing: the next call connects as it would have.
+   */
+  warm(url: string, timeoutMs: number): void;
   /** Closes every pooled connection (at shutdown, or after a test). */
   close(): void;
 }
@@ -35,8 +43,24 @@ export function upstreamPool(maxSockets: number): UpstreamPool {
   } as const;
   const http = new HttpAgent(options);
   const https = new HttpsAgent(options);
+  const agentFor = (url: URL) => (url.protocol === 'https:' ? https : http);
   return {
-    agentFor: (url) => (url.protocol === 'https:' ? https : http),
+    agentFor,
+    warm(url, timeoutMs) {
+      const target = new URL(url);
+      const agent = agentFor(target);
+      // The name the agent files a connection under, from the options a request to `target` gets.
+      const { hostname, port } = urlToHttpOptions(target);
+      const name = agent.getName({ host: hostname, port: port ?? (target.protocol === 'https:' ? 443 : 80) });
+      if (agent.freeSockets[name]?.length || agent.sockets[name]?.length) return;
+      const request = (target.protocol === 'https:' ? httpsRequest : httpRequest)(
+        target,
+        { method: 'OPTIONS', agent, signal: AbortSignal.timeout(timeoutMs) },
+        (response) => response.resume(),
+      );
+      request.once('error', () => {});
+      request.end();
+    },
     close() {
       http.destroy();
       https.destroy();

@@ -211,11 +211,26 @@ describe('POST /api/checkout with JSON', () => {
     assertProblem(response, 413, 'payload_too_large');
   });
 
-  it('when the method is not POST, answers 405 with Allow', async () => {
+  it('when the method is neither POST nor GET, answers 405 with Allow', async () => {
     const { app } = testApp();
-    const response = await request(app).get('/api/checkout');
+    const response = await request(app).put('/api/checkout');
     assertProblem(response, 405, 'method_not_allowed');
-    assert.equal(response.headers.allow, 'POST');
+    assert.equal(response.headers.allow, 'GET, POST');
+  });
+
+  it('when an allowed page warms the way to a checkout (GET), answers 204 with nothing to keep', async () => {
+    const { app } = testApp({ ALLOWED_ORIGINS: 'https://shop.example' });
+    const response = await request(app).get('/api/checkout').set('origin', 'https://shop.example');
+    assert.equal(response.status, 204);
+    assert.equal(response.headers['cache-control'], 'no-store');
+    assert.equal(response.headers['access-control-allow-origin'], 'https://shop.example');
+    assert.equal(response.text, '');
+  });
+
+  it('when another page warms the way to a checkout, answers 403 origin_not_allowed', async () => {
+    const { app } = testApp({ ALLOWED_ORIGINS: 'https://shop.example' });
+    const response = await request(app).get('/api/checkout').set('origin', 'https://evil.example');
+    assertProblem(response, 403, 'origin_not_allowed');
   });
 });
 

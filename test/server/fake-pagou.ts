@@ -75,7 +75,8 @@ export interface FakePagou extends FakeUpstream {
 
 /**
  * A fake Pagou on loopback. A request that breaks the contract gets Pagou's 422 and is recorded in
- * `schemaFailures`; any other request gets the scenario's answer.
+ * `schemaFailures`; any other request gets the scenario's answer. An `OPTIONS` request (the proxy's
+ * warm-up, which only opens a connection) creates nothing: it gets the 404 of a server without CORS.
  */
 export async function startFakePagou(
   scenario: PagouScenario,
@@ -84,6 +85,7 @@ export async function startFakePagou(
 ): Promise<FakePagou> {
   const schemaFailures: string[] = [];
   const upstream = await startFakeUpstream((request, res) => {
+    if (request.method === 'OPTIONS') return void res.writeHead(404).end();
     const violations = pagouContractViolations(request, apiKey);
     if (violations.length === 0) return scenario(request, res);
     schemaFailures.push(...violations);

@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { signCustomerToken } from '../../server/checkout/customer-token.js';
 import type { LinkKind } from '../../server/providers/provider.js';
 import { createProviders, providerModules } from '../../server/providers/registry.js';
+import { type FakeUpstream, startFakeUpstream } from '../support/http.js';
 import { postCheckout, testApp, testConfig } from './support.js';
 
 const linkKinds: LinkKind[] = ['createCheckoutLink', 'createSetupLink'];
@@ -28,6 +30,37 @@ describe('provider modules', () => {
         module.name,
       );
     }
+  });
+});
+
+describe('warming a provider', () => {
+  it('each real provider opens a connection with one OPTIONS request for its API URL, without its key', async (t) => {
+    const fakes = await Promise.all(
+      ['pagou', 'lago', 'stripe'].map(() => startFakeUpstream((_request, res) => void res.writeHead(404).end())),
+    );
+    t.after(() => Promise.all(fakes.map((fake) => fake.close())));
+    const [pagou, lago, stripe] = fakes as [FakeUpstream, FakeUpstream, FakeUpstream];
+    const config = testConfig({
+      PAGOU_API_KEY: 'pk_SECRET',
+      PAGOU_API_URL: `${pagou.url}/pagou-api`,
+      LAGO_API_KEY: 'lk_SECRET',
+      LAGO_API_URL: lago.url,
+      CUSTOMER_TOKEN_SECRET: secret,
+      STRIPE_SECRET_KEY: 'sk_SECRET',
+      STRIPE_API_URL: stripe.url,
+      CHECKOUT_SUCCESS_URL: 'https://shop.example/thanks',
+      CHECKOUT_CANCEL_URL: 'https://shop.example/cart',
+    });
+    const { enabled } = createProviders(config.providers, config);
+    assert.equal(enabled.length, providerModules.length);
+    for (const provider of enabled) provider.warm?.();
+    while (fakes.some((fake) => fake.requests.length === 0)) await sleep(10);
+
+    assert.deepEqual(
+      fakes.map(({ requests }) => requests.map(({ method, url }) => `${method} ${url}`)),
+      [['OPTIONS /pagou-api'], ['OPTIONS /'], ['OPTIONS /']],
+    );
+    for (const { requests } of fakes) assert.equal(requests[0]?.headers.authorization, undefined);
   });
 });
 

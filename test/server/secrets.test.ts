@@ -214,7 +214,7 @@ describe('secrets never leave the proxy', { timeout: 30_000 }, () => {
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ title: 'x'.repeat(20_000) }),
       }),
-      await send('/api/checkout', { method: 'GET' }),
+      await send('/api/checkout', { method: 'PUT' }),
       await send('/nowhere'),
     ].map((answer) => (JSON.parse(answer.text) as { code: string }).code);
     assert.deepEqual(codes, [

@@ -1,13 +1,36 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startProxy } from '../support/processes.js';
-import { selfSignedCertificate } from '../support/tls.js';
-import { created, PAGOU_TEST_KEY, startFakePagou } from './fake-pagou.js';
+import { type ProxyProcess, startProxy } from '../support/processes.js';
+import { type Certificate, selfSignedCertificate } from '../support/tls.js';
+import { created, type FakePagou, PAGOU_TEST_KEY, startFakePagou } from './fake-pagou.js';
 import { fixtureCatalog } from './support.js';
 
 /** Longer than Node's global agent keeps an idle socket (5 s), which the proxy used before its own pool. */
 const QUIET_MS = 6_000;
+
+/** The proxy, from source, in front of an HTTPS fake Pagou whose certificate it trusts. */
+async function proxyFor(pagou: FakePagou, tls: Certificate): Promise<ProxyProcess> {
+  return startProxy({
+    fromSource: true,
+    env: {
+      CATALOG_FILE: fixtureCatalog,
+      PAGOU_API_KEY: PAGOU_TEST_KEY,
+      PAGOU_API_URL: pagou.url,
+      // The proxy trusts the fake's certificate as it would a real provider's: verification stays on.
+      NODE_EXTRA_CA_CERTS: tls.certFile,
+    },
+    // From source, tsx compiles it first: slow on a busy machine.
+    startTimeoutMs: 30_000,
+  });
+}
+
+const checkoutAt = (proxy: ProxyProcess) =>
+  fetch(`${proxy.origin}/api/checkout`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ items: [{ product: 'SKU-A' }] }),
+  });
 
 describe('connections to an HTTPS provider', () => {
   it(`when a checkout comes ${QUIET_MS / 1000} s after the previous one, both go over one TLS connection`, {
@@ -20,25 +43,9 @@ describe('connections to an HTTPS provider', () => {
       keepAliveTimeoutMs: 60_000,
     });
     t.after(() => pagou.close());
-    const proxy = await startProxy({
-      fromSource: true,
-      env: {
-        CATALOG_FILE: fixtureCatalog,
-        PAGOU_API_KEY: PAGOU_TEST_KEY,
-        PAGOU_API_URL: pagou.url,
-        // The proxy trusts the fake's certificate as it would a real provider's: verification stays on.
-        NODE_EXTRA_CA_CERTS: tls.certFile,
-      },
-      // From source, tsx compiles it first: slow on a busy machine.
-      startTimeoutMs: 30_000,
-    });
+    const proxy = await proxyFor(pagou, tls);
     t.after(() => proxy.stop());
-    const checkout = () =>
-      fetch(`${proxy.origin}/api/checkout`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ items: [{ product: 'SKU-A' }] }),
-      });
+    const checkout = () => checkoutAt(proxy);
 
     assert.equal((await checkout()).status, 201);
     await sleep(QUIET_MS);
@@ -46,6 +53,54 @@ describe('connections to an HTTPS provider', () => {
 
     assert.equal(pagou.requests.length, 2);
     assert.equal(pagou.connections(), 1, 'TLS handshakes the fake Pagou accepted');
+    assert.deepEqual(pagou.schemaFailures, []);
+  });
+});
+
+describe('warming the way to a checkout (GET /api/checkout)', () => {
+  it('opens a connection to the provider when none is open, so the checkout after it pays no TLS handshake', {
+    timeout: 60_000,
+  }, async (t) => {
+    const tls = selfSignedCertificate();
+    // A provider that closes an idle connection after two seconds (announced, so the proxy drops it a
+    // second before): a quiet store's next checkout finds none open.
+    const pagou = await startFakePagou(created('https://pay.example/c/warm'), PAGOU_TEST_KEY, {
+      tls,
+      keepAliveTimeoutMs: 2_000,
+    });
+    t.after(() => pagou.close());
+    const proxy = await proxyFor(pagou, tls);
+    t.after(() => proxy.stop());
+    const warm = async () => assert.equal((await fetch(`${proxy.origin}/api/checkout`)).status, 204);
+    const warmUps = () => pagou.requests.filter(({ method }) => method === 'OPTIONS');
+    const opened = async (count: number) => {
+      const deadline = Date.now() + 5_000;
+      while (pagou.connections() < count && Date.now() < deadline) await sleep(10);
+      assert.equal(pagou.connections(), count, 'TLS handshakes once the warm-up is in');
+    };
+
+    await warm();
+    await opened(1);
+    // Open already (idle in the pool): nothing more is sent.
+    await warm();
+    await sleep(300);
+    assert.equal(warmUps().length, 1);
+    assert.equal((await checkoutAt(proxy)).status, 201);
+    assert.equal(pagou.connections(), 1, 'TLS handshakes after the warm-up and the checkout');
+
+    // The provider closes the idle connection; the next warm-up opens another, and the checkout takes it.
+    await sleep(2_500);
+    await warm();
+    await opened(2);
+    assert.equal((await checkoutAt(proxy)).status, 201);
+    assert.equal(pagou.connections(), 2, 'TLS handshakes after the second warm-up and checkout');
+
+    assert.equal(warmUps().length, 2);
+    for (const { url, headers, body } of warmUps()) {
+      assert.equal(url, '/');
+      assert.equal(headers.authorization, undefined, 'a warm-up carries no key');
+      assert.equal(body, '');
+    }
     assert.deepEqual(pagou.schemaFailures, []);
   });
 });

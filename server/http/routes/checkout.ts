@@ -26,7 +26,10 @@ export interface CheckoutGuards {
   idempotency: Idempotency;
 }
 
-/** `POST /api/checkout`: JSON from the widget (201 with the URL) or a plain form (303 to the URL). */
+/**
+ * `POST /api/checkout`: JSON from the widget (201 with the URL) or a plain form (303 to the URL).
+ * `GET /api/checkout`: 204, readying the way to a checkout.
+ */
 export function checkoutRoutes(
   config: Config,
   providers: Providers,
@@ -114,8 +117,16 @@ export function checkoutRoutes(
     },
   );
 
+  // The widget's warm-up, sent when a shopper points at or focuses a button: the click that may follow
+  // then finds the browser's preflight for this URL cached (the answer allows the checkout's method
+  // and headers for ten minutes) and a connection to each provider open.
+  router.get('/api/checkout', (_req, res) => {
+    for (const provider of providers.enabled) provider.warm?.();
+    res.set('cache-control', 'no-store').status(204).end();
+  });
+
   router.all('/api/checkout', (req, res, next) => {
-    res.set('allow', 'POST');
+    res.set('allow', 'GET, POST');
     next(new ProblemError('method_not_allowed', `${req.method} is not supported here; POST a checkout.`));
   });
 
