@@ -19,6 +19,9 @@ import { widgetBrowsers } from './test/support/widget-browsers.js';
  * with `PUT /fake/<session>/checkout-page` (the URL as the body): the test page under a fragment,
  * which the page reaches without leaving its document (`checkoutHere()` in helpers.ts).
  *
+ * `GET /fake/<session>/api/checkout` is the widget's warm-up: 204, counted with the session's CORS
+ * preflights (cached for ten minutes, as the real proxy's are) at `GET /fake/<session>/warm-ups`.
+ *
  * `GET /fake/<session>/api/products` answers with a small catalog in three currencies (their
  * headers are listed at `GET /fake/<session>/catalog-requests`); a session named `unavailable-…`
  * answers 503 instead.
@@ -31,6 +34,12 @@ const catalogRequests = new Map();
 const visits = new Map();
 const visitWaiters = new Map();
 const checkoutPages = new Map();
+/** Per session: `{ warmUps, preflights }`, the GETs and OPTIONS of `api/checkout`. */
+const warmUps = new Map();
+const countWarmUp = (session, kind) => {
+  const counts = warmUps.get(session) ?? { warmUps: 0, preflights: 0 };
+  warmUps.set(session, { ...counts, [kind]: counts[kind] + 1 });
+};
 
 const catalog = {
   products: [
@@ -147,7 +156,7 @@ const visitsOf = (session, count) =>
 
 async function fakeProxy(context, next) {
   const match =
-    /^\/fake\/([\w-]+)\/(api\/checkout|api\/products|requests|catalog-requests|pay|visits|checkout-page)$/.exec(
+    /^\/fake\/([\w-]+)\/(api\/checkout|api\/products|requests|catalog-requests|pay|visits|checkout-page|warm-ups)$/.exec(
       context.path,
     );
   if (!match) return next();
@@ -156,6 +165,10 @@ async function fakeProxy(context, next) {
   if (origin) context.set('access-control-allow-origin', origin);
   if (route === 'requests') {
     context.body = received.get(session) ?? [];
+    return;
+  }
+  if (route === 'warm-ups') {
+    context.body = warmUps.get(session) ?? { warmUps: 0, preflights: 0 };
     return;
   }
   if (route === 'catalog-requests') {
@@ -184,8 +197,15 @@ async function fakeProxy(context, next) {
     return;
   }
   if (context.method === 'OPTIONS') {
-    context.set('access-control-allow-methods', 'POST');
+    countWarmUp(session, 'preflights');
+    context.set('access-control-allow-methods', 'GET, POST');
     context.set('access-control-allow-headers', 'content-type, idempotency-key');
+    context.set('access-control-max-age', '600');
+    context.status = 204;
+    return;
+  }
+  if (context.method === 'GET') {
+    countWarmUp(session, 'warmUps');
     context.status = 204;
     return;
   }

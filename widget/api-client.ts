@@ -26,6 +26,12 @@ export const scriptOrigin = new URL(import.meta.url).origin;
 /** How long to wait before the one retry: long enough for a flaky link or a restarting instance. */
 const RETRY_PAUSE_MS = 500;
 
+/** One warm-up a minute per endpoint, however many buttons: the proxy keeps a provider connection for 2 minutes. */
+const WARM_INTERVAL_MS = 60_000;
+const warmedAt = new Map<string, number>();
+
+const checkoutUrl = (endpoint: string) => `${endpoint.replace(/\/+$/, '')}/api/checkout`;
+
 /** One key per checkout attempt. `randomUUID` exists only in secure contexts; a LAN demo over http has neither. */
 const idempotencyKey = (): string =>
   crypto.randomUUID?.() ??
@@ -91,7 +97,7 @@ export async function postCheckout(
   request: CheckoutRequest,
   timeout: number,
 ): Promise<CheckoutOutcome> {
-  const url = `${endpoint.replace(/\/+$/, '')}/api/checkout`;
+  const url = checkoutUrl(endpoint);
   const body = JSON.stringify(request);
   const key = idempotencyKey();
   const signal = AbortSignal.timeout(timeout);
@@ -99,4 +105,19 @@ export async function postCheckout(
   if (!isTransient(first)) return first;
   await new Promise((resolve) => setTimeout(resolve, RETRY_PAUSE_MS));
   return postOnce(url, body, key, signal);
+}
+
+/**
+ * Readies the way to a checkout a shopper shows an interest in: `GET {endpoint}/api/checkout` opens the browser's
+ * connection to the proxy and the proxy's to the provider, and, from another origin, caches the preflight the
+ * checkout needs (its `Content-Type` makes the browser send the same one). Once a minute per endpoint at most;
+ * a failure costs nothing, the click connects as it would have.
+ */
+export function warmCheckout(endpoint: string): void {
+  const url = checkoutUrl(endpoint);
+  const now = Date.now();
+  const last = warmedAt.get(url);
+  if (last !== undefined && now - last < WARM_INTERVAL_MS) return;
+  warmedAt.set(url, now);
+  fetch(url, { headers: { 'Content-Type': 'application/json' }, credentials: 'omit' }).catch(() => {});
 }

@@ -25,6 +25,8 @@ export interface FakeProxySession {
   visits(count?: number): Promise<Visit[]>;
   /** Makes this test page itself the checkout page this session answers with: see `CheckoutHere`. */
   checkoutHere(): Promise<CheckoutHere>;
+  /** The warm-ups (`GET api/checkout`) and CORS preflights this session's fake proxy received. */
+  warmUps(): Promise<{ warmUps: number; preflights: number }>;
 }
 
 /**
@@ -49,6 +51,8 @@ export const fakeProxy = (origin = ''): FakeProxySession => {
     received,
     requests: async () => (await received()).map(({ body }) => body),
     visits: async (count = 0) => (await fetch(`${endpoint}/visits?count=${count}`)).json() as Promise<Visit[]>,
+    warmUps: async () =>
+      (await fetch(`${endpoint}/warm-ups`)).json() as Promise<{ warmUps: number; preflights: number }>,
     checkoutHere: async () => {
       const url = `${location.href.split('#')[0]}#checkout-${crypto.randomUUID()}`;
       const reached = new Promise<void>((resolve) => {
