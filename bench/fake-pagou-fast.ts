@@ -4,8 +4,9 @@
  * CHECKOUT_URL_BASE sets the links it hands out (default https://checkout.example/link).
  *
  * With TLS_CERT_FILE and TLS_KEY_FILE it serves HTTPS, as a real provider does, and DELAY_MS holds
- * each answer that long, as a provider across the internet would. Asked "handshakes" over IPC, it
- * replies with the number of TLS handshakes it has accepted.
+ * each answer that long, as a provider across the internet would. KEEP_ALIVE_MS is how long it keeps
+ * an idle connection (75 s by default). Asked "handshakes" over IPC, it replies with the number of
+ * TLS handshakes it has accepted. Any other request (the proxy's warm-up) gets the same answer.
  */
 import { readFileSync } from 'node:fs';
 import { createServer, type RequestListener } from 'node:http';
@@ -38,7 +39,7 @@ const server =
       )
     : createServer(answer);
 // nginx's default: idle connections are the client's to reuse for 75 s (Node announces it in a Keep-Alive header).
-server.keepAliveTimeout = 75_000;
+server.keepAliveTimeout = Number(process.env.KEEP_ALIVE_MS ?? 75_000);
 server.listen(0, '127.0.0.1', () => process.send?.({ port: (server.address() as AddressInfo).port }));
 process.on('message', (message) => {
   if (message === 'handshakes') process.send?.({ handshakes });

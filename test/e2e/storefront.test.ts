@@ -117,10 +117,14 @@ for (const engine of selectedEngines()) {
       assert.equal(new URL(await page.url()).origin, notAllowed.origin);
 
       await proxy.flushLogs();
+      // One preflight, the warm-up's when the pointer reached the button, or one more for the checkout in an
+      // engine that keeps no preflights (Firefox under automation).
+      const preflights = proxy.requests('OPTIONS', '/api/checkout', notAllowed.origin).map(({ res }) => res?.status);
+      assert.ok(preflights.length >= 1, 'a preflight came');
       assert.deepEqual(
-        proxy.requests('OPTIONS', '/api/checkout', notAllowed.origin).map(({ res }) => res?.status),
-        [204],
-        'the preflight passes, so the browser lets the page read the refusal',
+        preflights.filter((status) => status !== 204),
+        [],
+        'the preflights pass, so the browser lets the page read the refusal',
       );
       assert.deepEqual(
         proxy.requests('POST', '/api/checkout', notAllowed.origin).map(({ res }) => res?.status),
