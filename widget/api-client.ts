@@ -110,8 +110,8 @@ export async function postCheckout(
 /**
  * Readies the way to a checkout a shopper shows an interest in: `GET {endpoint}/api/checkout` opens the browser's
  * connection to the proxy and the proxy's to the provider, and, from another origin, caches the preflight the
- * checkout needs (its `Content-Type` makes the browser send the same one). Once a minute per endpoint at most;
- * a failure costs nothing, the click connects as it would have.
+ * checkout needs (its `Content-Type` makes the browser send one, and the proxy's answer allows the checkout too).
+ * Once a minute per endpoint at most; a failure costs nothing, the click connects as it would have.
  */
 export function warmCheckout(endpoint: string): void {
   const url = checkoutUrl(endpoint);
