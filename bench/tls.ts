@@ -65,25 +65,35 @@ export async function measureTlsProvider(options: TlsOptions): Promise<{ result:
   const certificate = selfSignedCertificate();
   const trust = { NODE_EXTRA_CA_CERTS: certificate.certFile };
   const cleanups: Array<() => Promise<unknown>> = [];
-  try {
+  /** The HTTPS fake, keeping idle connections 75 s unless `keepAliveMs` says otherwise. */
+  const startFake = async (keepAliveMs?: number) => {
     const fake = await startHelper('fake-pagou-fast.ts', {
       TLS_CERT_FILE: certificate.certFile,
       TLS_KEY_FILE: certificate.keyFile,
       DELAY_MS: String(PROVIDER_DELAY_MS),
+      ...(keepAliveMs !== undefined && { KEEP_ALIVE_MS: String(keepAliveMs) }),
     });
     cleanups.push(() => fake.stop());
-    const bareServer = await startHelper(
-      'bare-forwarder.ts',
-      { ...trust, UPSTREAM_URL: fake.origin, UPSTREAM_API_KEY: 'bench-key', UPSTREAM_BODY: options.upstreamBody },
-      options.nodeFlags,
-    );
-    cleanups.push(() => bareServer.stop());
+    return fake;
+  };
+  const startProxyFor = async (fake: HelperServer) => {
     const proxy = await startBenchProxy({
       env: { ...options.env, ...trust, PAGOU_API_KEY: 'bench-key', PAGOU_API_URL: fake.origin },
       logFile: options.logFile,
       nodeFlags: [...options.nodeFlags],
     });
     cleanups.push(() => proxy.stop());
+    return proxy;
+  };
+  try {
+    const fake = await startFake();
+    const bareServer = await startHelper(
+      'bare-forwarder.ts',
+      { ...trust, UPSTREAM_URL: fake.origin, UPSTREAM_API_KEY: 'bench-key', UPSTREAM_BODY: options.upstreamBody },
+      options.nodeFlags,
+    );
+    cleanups.push(() => bareServer.stop());
+    const proxy = await startProxyFor(fake);
     const bare = { pid: bareServer.child.pid!, origin: bareServer.origin };
     const timing = { loadSeconds: options.loadSeconds, warmupSeconds: options.warmupSeconds };
 
@@ -98,19 +108,8 @@ export async function measureTlsProvider(options: TlsOptions): Promise<{ result:
     const quiet = { proxy: await quietCheckout(fake, proxy.origin), bare: await quietCheckout(fake, bare.origin) };
 
     console.error('https provider that closes idle connections: a checkout after it did, cold, then warmed …');
-    const closingFake = await startHelper('fake-pagou-fast.ts', {
-      TLS_CERT_FILE: certificate.certFile,
-      TLS_KEY_FILE: certificate.keyFile,
-      DELAY_MS: String(PROVIDER_DELAY_MS),
-      KEEP_ALIVE_MS: String(SHORT_KEEP_ALIVE_MS),
-    });
-    cleanups.push(() => closingFake.stop());
-    const closingProxy = await startBenchProxy({
-      env: { ...options.env, ...trust, PAGOU_API_KEY: 'bench-key', PAGOU_API_URL: closingFake.origin },
-      logFile: options.logFile,
-      nodeFlags: [...options.nodeFlags],
-    });
-    cleanups.push(() => closingProxy.stop());
+    const closingFake = await startFake(SHORT_KEEP_ALIVE_MS);
+    const closingProxy = await startProxyFor(closingFake);
     const afterClose = async (warm: boolean) => {
       await quietCheckout(closingFake, closingProxy.origin);
       await sleep(SHORT_KEEP_ALIVE_MS + 1_000);

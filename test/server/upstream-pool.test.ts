@@ -1,17 +1,29 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it, type TestContext } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type ProxyProcess, startProxy } from '../support/processes.js';
-import { type Certificate, selfSignedCertificate } from '../support/tls.js';
+import { selfSignedCertificate } from '../support/tls.js';
 import { created, type FakePagou, PAGOU_TEST_KEY, startFakePagou } from './fake-pagou.js';
 import { fixtureCatalog } from './support.js';
 
 /** Longer than Node's global agent keeps an idle socket (5 s), which the proxy used before its own pool. */
 const QUIET_MS = 6_000;
 
-/** The proxy, from source, in front of an HTTPS fake Pagou whose certificate it trusts. */
-async function proxyFor(pagou: FakePagou, tls: Certificate): Promise<ProxyProcess> {
-  return startProxy({
+/**
+ * An HTTPS fake Pagou that keeps an idle connection `keepAliveTimeoutMs`, and the proxy, from source,
+ * in front of it, trusting its certificate; both stop after the test.
+ */
+async function proxyToPagou(
+  t: TestContext,
+  keepAliveTimeoutMs: number,
+): Promise<{ pagou: FakePagou; proxy: ProxyProcess }> {
+  const tls = selfSignedCertificate();
+  const pagou = await startFakePagou(created('https://pay.example/c/pooled'), PAGOU_TEST_KEY, {
+    tls,
+    keepAliveTimeoutMs,
+  });
+  t.after(() => pagou.close());
+  const proxy = await startProxy({
     fromSource: true,
     env: {
       CATALOG_FILE: fixtureCatalog,
@@ -23,6 +35,8 @@ async function proxyFor(pagou: FakePagou, tls: Certificate): Promise<ProxyProces
     // From source, tsx compiles it first: slow on a busy machine.
     startTimeoutMs: 30_000,
   });
+  t.after(() => proxy.stop());
+  return { pagou, proxy };
 }
 
 const checkoutAt = (proxy: ProxyProcess) =>
@@ -36,15 +50,8 @@ describe('connections to an HTTPS provider', () => {
   it(`when a checkout comes ${QUIET_MS / 1000} s after the previous one, both go over one TLS connection`, {
     timeout: 60_000,
   }, async (t) => {
-    const tls = selfSignedCertificate();
     // A provider that keeps an idle connection for a minute, as many do behind their load balancers.
-    const pagou = await startFakePagou(created('https://pay.example/c/pooled'), PAGOU_TEST_KEY, {
-      tls,
-      keepAliveTimeoutMs: 60_000,
-    });
-    t.after(() => pagou.close());
-    const proxy = await proxyFor(pagou, tls);
-    t.after(() => proxy.stop());
+    const { pagou, proxy } = await proxyToPagou(t, 60_000);
     const checkout = () => checkoutAt(proxy);
 
     assert.equal((await checkout()).status, 201);
@@ -61,16 +68,9 @@ describe('warming the way to a checkout (GET /api/checkout)', () => {
   it('opens a connection to the provider when none is open, so the checkout after it pays no TLS handshake', {
     timeout: 60_000,
   }, async (t) => {
-    const tls = selfSignedCertificate();
     // A provider that closes an idle connection after two seconds (announced, so the proxy drops it a
     // second before): a quiet store's next checkout finds none open.
-    const pagou = await startFakePagou(created('https://pay.example/c/warm'), PAGOU_TEST_KEY, {
-      tls,
-      keepAliveTimeoutMs: 2_000,
-    });
-    t.after(() => pagou.close());
-    const proxy = await proxyFor(pagou, tls);
-    t.after(() => proxy.stop());
+    const { pagou, proxy } = await proxyToPagou(t, 2_000);
     const warm = async () => assert.equal((await fetch(`${proxy.origin}/api/checkout`)).status, 204);
     const warmUps = () => pagou.requests.filter(({ method }) => method === 'OPTIONS');
     const opened = async (count: number) => {
