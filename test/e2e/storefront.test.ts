@@ -118,7 +118,7 @@ for (const engine of selectedEngines()) {
 
       await proxy.flushLogs();
       // One preflight, the warm-up's when the pointer reached the button, or one more for the checkout in an
-      // engine that keeps no preflights (Firefox under automation).
+      // engine that keeps no preflights (the Firefox these tests drive sends one every time).
       const preflights = proxy.requests('OPTIONS', '/api/checkout', notAllowed.origin).map(({ res }) => res?.status);
       assert.ok(preflights.length >= 1, 'a preflight came');
       assert.deepEqual(

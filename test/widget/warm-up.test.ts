@@ -55,7 +55,7 @@ describe('<checkout-button> readying the checkout before the click', () => {
 
   it('from another origin, the checkout after a warm-up needs no preflight of its own', async () => {
     // What this browser does without a warm-up: a second checkout may reuse the first one's preflight
-    // (1 in all), unless the browser keeps no preflights at all (2; Firefox under automation here).
+    // (1 in all), unless the browser keeps no preflights (2: the Firefox these tests drive sends one every time).
     const unwarmed = fakeProxy(otherOrigin());
     const cart = { items: [{ product: 'SKU-A', quantity: 1 }] };
     await postCheckout(unwarmed.endpoint, cart, 5_000);
