@@ -13,7 +13,7 @@ import { verifyCustomerToken } from '../../server/checkout/customer-token.js';
 import { runEntry, startProxy } from '../support/processes.js';
 import { assertNoSecrets, LAGO_API_KEY, TOKEN_SECRET } from './fake-lago.js';
 import { created, PAGOU_TEST_KEY, startFakePagou } from './fake-pagou.js';
-import { fixtureCatalog, tempFile } from './support.js';
+import { fixtureCatalog, proxyToPagou, tempFile } from './support.js';
 
 const CUSTOMER_ID = 'cust_42';
 const secretKey = new TextEncoder().encode(TOKEN_SECRET);
@@ -115,19 +115,7 @@ describe('checkout-button start', () => {
     const held: Array<() => void> = [];
     const pagou = await startFakePagou((req, res) => void held.push(() => answer(req, res)));
     t.after(() => pagou.close());
-    const proxy = await startProxy({
-      fromSource: true,
-      env: {
-        CATALOG_FILE: fixtureCatalog,
-        PAGOU_API_KEY: PAGOU_TEST_KEY,
-        PAGOU_API_URL: pagou.url,
-        RATE_LIMIT_PER_MINUTE: '10000',
-        SHUTDOWN_GRACE_MS: '12000',
-      },
-      // From source, tsx compiles it first: slow on a busy machine.
-      startTimeoutMs: 30_000,
-    });
-    t.after(() => proxy.stop());
+    const proxy = await proxyToPagou(t, pagou.url, { RATE_LIMIT_PER_MINUTE: '10000', SHUTDOWN_GRACE_MS: '12000' });
     const keepAlive = new Agent({ keepAlive: true, maxSockets: Infinity });
     t.after(() => keepAlive.destroy());
 

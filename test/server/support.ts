@@ -14,6 +14,7 @@ import { createProviders } from '../../server/providers/registry.js';
 import { redisStores } from '../../server/stores/redis-stores.js';
 import { type FakeUpstream, listen } from '../support/http.js';
 import { LogCapture } from '../support/logs.js';
+import { type ProxyProcess, startProxy } from '../support/processes.js';
 import { lagoEnv } from './fake-lago.js';
 import { PAGOU_TEST_KEY } from './fake-pagou.js';
 
@@ -22,6 +23,25 @@ export const fixtureCatalog = fileURLToPath(new URL('../fixtures/catalog.json', 
 /** A valid configuration on the fixture catalog, with the given variables on top. */
 export function testConfig(env: Record<string, string | undefined> = {}): Config {
   return loadConfig({ CATALOG_FILE: fixtureCatalog, LOG_LEVEL: 'info', ...env });
+}
+
+/**
+ * The proxy from source, in its own process, on the fixture catalog with Pagou at `pagouUrl` and
+ * `env` on top; stopped after the test.
+ */
+export async function proxyToPagou(
+  t: TestContext,
+  pagouUrl: string,
+  env: Record<string, string> = {},
+): Promise<ProxyProcess> {
+  const proxy = await startProxy({
+    fromSource: true,
+    env: { CATALOG_FILE: fixtureCatalog, PAGOU_API_KEY: PAGOU_TEST_KEY, PAGOU_API_URL: pagouUrl, ...env },
+    // From source, tsx compiles it first: slow on a busy machine.
+    startTimeoutMs: 30_000,
+  });
+  t.after(() => proxy.stop());
+  return proxy;
 }
 
 /** Writes `contents` to `name` in a fresh temporary directory, removed after the test; returns the file's path. */

@@ -1,19 +1,16 @@
 import assert from 'node:assert/strict';
 import { describe, it, type TestContext } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type ProxyProcess, startProxy } from '../support/processes.js';
+import type { ProxyProcess } from '../support/processes.js';
 import { selfSignedCertificate } from '../support/tls.js';
 import { created, type FakePagou, PAGOU_TEST_KEY, startFakePagou } from './fake-pagou.js';
-import { fixtureCatalog } from './support.js';
+import { proxyToPagou } from './support.js';
 
 /** Longer than Node's global agent keeps an idle socket (5 s), which the proxy used before its own pool. */
 const QUIET_MS = 6_000;
 
-/**
- * An HTTPS fake Pagou that keeps an idle connection `keepAliveTimeoutMs`, and the proxy, from source,
- * in front of it, trusting its certificate; both stop after the test.
- */
-async function proxyToPagou(
+/** An HTTPS fake Pagou that keeps an idle connection `keepAliveTimeoutMs`, and the proxy in front of it. */
+async function proxyToHttpsPagou(
   t: TestContext,
   keepAliveTimeoutMs: number,
 ): Promise<{ pagou: FakePagou; proxy: ProxyProcess }> {
@@ -23,19 +20,8 @@ async function proxyToPagou(
     keepAliveTimeoutMs,
   });
   t.after(() => pagou.close());
-  const proxy = await startProxy({
-    fromSource: true,
-    env: {
-      CATALOG_FILE: fixtureCatalog,
-      PAGOU_API_KEY: PAGOU_TEST_KEY,
-      PAGOU_API_URL: pagou.url,
-      // The proxy trusts the fake's certificate as it would a real provider's: verification stays on.
-      NODE_EXTRA_CA_CERTS: tls.certFile,
-    },
-    // From source, tsx compiles it first: slow on a busy machine.
-    startTimeoutMs: 30_000,
-  });
-  t.after(() => proxy.stop());
+  // The proxy trusts the fake's certificate as it would a real provider's: verification stays on.
+  const proxy = await proxyToPagou(t, pagou.url, { NODE_EXTRA_CA_CERTS: tls.certFile });
   return { pagou, proxy };
 }
 
@@ -51,7 +37,7 @@ describe('connections to an HTTPS provider', () => {
     timeout: 60_000,
   }, async (t) => {
     // A provider that keeps an idle connection for a minute, as many do behind their load balancers.
-    const { pagou, proxy } = await proxyToPagou(t, 60_000);
+    const { pagou, proxy } = await proxyToHttpsPagou(t, 60_000);
     const checkout = () => checkoutAt(proxy);
 
     assert.equal((await checkout()).status, 201);
@@ -70,7 +56,7 @@ describe('warming the way to a checkout (GET /api/checkout)', () => {
   }, async (t) => {
     // A provider that closes an idle connection after two seconds (announced, so the proxy drops it a
     // second before): a quiet store's next checkout finds none open.
-    const { pagou, proxy } = await proxyToPagou(t, 2_000);
+    const { pagou, proxy } = await proxyToHttpsPagou(t, 2_000);
     const warm = async () => assert.equal((await fetch(`${proxy.origin}/api/checkout`)).status, 204);
     const warmUps = () => pagou.requests.filter(({ method }) => method === 'OPTIONS');
     const opened = async (count: number) => {
