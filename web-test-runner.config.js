@@ -5,7 +5,8 @@ import { widgetBrowsers } from './test/support/widget-browsers.js';
  * A fake checkout proxy at the test server, so no test touches the network. Each test picks its
  * own session, `/fake/<session>`, as the button's `endpoint`: requests are recorded per session
  * (read them at `GET /fake/<session>/requests`), which keeps test files running in parallel apart.
- * Like the real proxy it refuses a body without a cart, a quantity over 99 and an unknown currency;
+ * Like the real proxy it refuses a body without a cart, a quantity over 99, a cart of more than 25
+ * different products and an unknown currency;
  * otherwise the first product id of the cart chooses the answer, and `attempt` counts the session's
  * requests so far, for answers that change on a retry.
  *
@@ -73,6 +74,12 @@ const validationProblem = (body) => {
   }
   const line = body.items?.findIndex(({ quantity }) => quantity > 99) ?? -1;
   if (line >= 0) return invalid(`items[${line}].quantity`, 'Too big: expected number to be <=99');
+  const distinct = new Set(body.items?.map(({ product }) => product)).size;
+  if (distinct > 25) {
+    return problem(422, 'cart_too_large', 'A cart holds at most 100 lines and 25 different products.', [
+      { field: 'items', message: `${distinct} different products; at most 25` },
+    ]);
+  }
   if (body.currency !== undefined && !['BRL', 'USD', 'EUR', 'MXN', 'COP', 'ARS'].includes(body.currency)) {
     return invalid('currency', 'Invalid option');
   }

@@ -20,6 +20,7 @@ export const problemTypes = {
   idempotency_key_reused: { status: 422, title: 'Idempotency-Key reused' },
   unknown_product: { status: 422, title: 'Unknown product' },
   mixed_currencies: { status: 422, title: 'Mixed currencies' },
+  cart_too_large: { status: 422, title: 'Cart too large' },
   amount_not_allowed: { status: 422, title: 'Value-only links are disabled' },
   amount_out_of_range: { status: 422, title: 'Amount out of range' },
   currency_not_allowed: { status: 422, title: 'Currency not allowed' },

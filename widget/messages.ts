@@ -12,6 +12,7 @@ type MessageKind =
   | 'gone'
   | 'quantity'
   | 'no_product'
+  | 'cart_size'
   | 'currency'
   | 'amount'
   | 'setup'
@@ -46,6 +47,7 @@ const failures: Record<Exclude<CheckoutErrorCode, UnansweredCode>, Failure> = {
   bad_request: [UNAVAILABLE],
   unknown_product: ['gone', 'product, CATALOG_FILE'],
   mixed_currencies: ['setup', ''],
+  cart_too_large: ['cart_size', 'items, <checkout-item>'],
   amount_not_allowed: ['amount', 'AMOUNT_MAX'],
   amount_out_of_range: ['amount', 'amount, AMOUNT_MIN, AMOUNT_MAX'],
   currency_not_allowed: ['currency', 'currency, AMOUNT_CURRENCY, AMOUNT_LIMITS'],
@@ -97,6 +99,7 @@ const en: Record<MessageKind, string> = {
   gone: 'This product is no longer available.',
   quantity: `You can buy 1 to ${QUANTITY_MAX} of this product.`,
   no_product: 'This button has no product. Please contact the store.',
+  cart_size: 'This cart has too many items. Please remove some and try again.',
   currency: 'This currency is not accepted. Please contact the store.',
   amount: 'This amount cannot be paid here. Please contact the store.',
   setup: 'Payment is not set up on this store. Please contact the store.',
@@ -110,6 +113,7 @@ const pt: typeof en = {
   gone: 'Este produto não está mais disponível.',
   quantity: `Você pode comprar de 1 a ${QUANTITY_MAX} deste produto.`,
   no_product: 'Este botão não tem produto. Fale com a loja.',
+  cart_size: 'Este carrinho tem itens demais. Remova alguns e tente de novo.',
   currency: 'Esta moeda não é aceita. Fale com a loja.',
   amount: 'Este valor não pode ser pago aqui. Fale com a loja.',
   setup: 'O pagamento não está configurado nesta loja. Fale com a loja.',
@@ -123,6 +127,7 @@ const es: typeof en = {
   gone: 'Este producto ya no está disponible.',
   quantity: `Puedes comprar de 1 a ${QUANTITY_MAX} de este producto.`,
   no_product: 'Este botón no tiene producto. Contacta a la tienda.',
+  cart_size: 'Este carrito tiene demasiados artículos. Quita algunos e inténtalo de nuevo.',
   currency: 'Esta moneda no se acepta. Contacta a la tienda.',
   amount: 'Este monto no se puede pagar aquí. Contacta a la tienda.',
   setup: 'El pago no está configurado en esta tienda. Contacta a la tienda.',

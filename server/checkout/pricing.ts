@@ -1,4 +1,4 @@
-import { DISTINCT_PRODUCTS_MAX, QUANTITY_MAX } from '../../contract/checkout.js';
+import { CART_LINES_MAX, DISTINCT_PRODUCTS_MAX, QUANTITY_MAX } from '../../contract/checkout.js';
 import type { Currency } from '../../contract/currencies.js';
 import { ProblemError } from '../lib/problem-error.js';
 import type { Catalog } from './catalog.js';
@@ -102,6 +102,7 @@ export function priceCheckout(
 }
 
 function priceCart(items: NonNullable<PricingRequest['items']>, catalog: Catalog): PricedCart {
+  if (items.length > CART_LINES_MAX) throw cartTooLarge(`${items.length} lines; at most ${CART_LINES_MAX}`);
   const quantities = new Map<string, number>();
   for (const { product, quantity } of items) quantities.set(product, (quantities.get(product) ?? 0) + quantity);
 
@@ -119,15 +120,14 @@ function priceCart(items: NonNullable<PricingRequest['items']>, catalog: Catalog
     );
   }
   if (quantities.size > DISTINCT_PRODUCTS_MAX) {
-    throw new ProblemError('validation_error', `A cart holds at most ${DISTINCT_PRODUCTS_MAX} different products.`, {
-      errors: [{ field: 'items', message: `${quantities.size} different products; at most ${DISTINCT_PRODUCTS_MAX}` }],
-    });
+    throw cartTooLarge(`${quantities.size} different products; at most ${DISTINCT_PRODUCTS_MAX}`);
   }
   const tooMany = [...quantities].filter(([, quantity]) => quantity > QUANTITY_MAX);
   if (tooMany.length > 0) {
     throw new ProblemError('validation_error', `At most ${QUANTITY_MAX} of one product per order.`, {
+      // Named on the product's first line, as a single line's quantity is, so the shopper reads the same sentence.
       errors: tooMany.map(([id, quantity]) => ({
-        field: 'items',
+        field: `items[${items.findIndex((line) => line.product === id)}].quantity`,
         message: `"${id}" adds up to ${quantity}; at most ${QUANTITY_MAX}`,
       })),
     });
@@ -155,3 +155,11 @@ function priceCart(items: NonNullable<PricingRequest['items']>, catalog: Catalog
   );
   return { kind: 'cart', currency: products[0]!.product.currency, lines };
 }
+
+/** The shopper can act on this one (remove products), unlike an empty or malformed cart, so it has a code of its own. */
+const cartTooLarge = (message: string) =>
+  new ProblemError(
+    'cart_too_large',
+    `A cart holds at most ${CART_LINES_MAX} lines and ${DISTINCT_PRODUCTS_MAX} different products.`,
+    { errors: [{ field: 'items', message }] },
+  );

@@ -35,6 +35,7 @@ const situationOf: Record<ProblemCode, Situation> = {
   idempotency_key_in_use: 'busy',
   origin_not_allowed: 'origin',
   mixed_currencies: 'setup',
+  cart_too_large: 'order',
   amount_not_allowed: 'setup',
   amount_out_of_range: 'setup',
   currency_not_allowed: 'setup',

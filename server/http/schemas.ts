@@ -1,6 +1,6 @@
 /** The zod schemas that hold requests to the wire contract; the compiler keeps the two identical. */
 import { z } from 'zod';
-import { CART_LINES_MAX, type CheckoutRequest, QUANTITY_MAX, REFERENCE_PATTERN } from '../../contract/checkout.js';
+import { type CheckoutRequest, QUANTITY_MAX, REFERENCE_PATTERN } from '../../contract/checkout.js';
 import { currencies } from '../../contract/currencies.js';
 import { safeCheckoutUrl } from '../../contract/safe-url.js';
 import { integer } from '../lib/env.js';
@@ -46,7 +46,8 @@ const checkoutDetails = {
 /** `POST /api/checkout` as JSON: exactly one of `items`, `amount` or `customer_token`. */
 export const checkoutRequest = z
   .strictObject({
-    items: z.array(cartLine).min(1).max(CART_LINES_MAX).optional(),
+    // Its size limits are the cart's, told apart by pricing as cart_too_large (see priceCart).
+    items: z.array(cartLine).min(1).optional(),
     amount: z.int().min(1).max(Number.MAX_SAFE_INTEGER).optional(),
     currency: z.enum(currencies).optional(),
     title: title.optional(),

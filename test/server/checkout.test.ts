@@ -86,19 +86,32 @@ describe('POST /api/checkout with JSON', () => {
     assert.deepEqual(fieldsOf(response), ['items[1].product', 'items[2].product']);
   });
 
-  it('when the merged quantity passes 99, answers 422 validation_error', async () => {
+  it("when the merged quantity passes 99, answers 422 validation_error on the product's first line", async () => {
     const { app } = testApp();
     const response = await postCheckout(app, {
       items: [
+        { product: 'SKU-B', quantity: 1 },
         { product: 'SKU-A', quantity: 60 },
         { product: 'SKU-A', quantity: 40 },
       ],
     });
     assertProblem(response, 422, 'validation_error');
     assert.match(JSON.parse(response.text).detail, /At most 99/);
+    assert.deepEqual(fieldsOf(response), ['items[1].quantity']);
   });
 
-  it('when the cart has more than 25 different products, answers 422 validation_error', async (t) => {
+  it('when the cart has more than 100 lines, answers 422 cart_too_large', async () => {
+    const { app } = testApp();
+    // Two products alternating, so no product adds up to more than 99.
+    const lines = (count: number) =>
+      Array.from({ length: count }, (_, index) => ({ product: `SKU-${'AB'[index % 2]}` }));
+    assert.equal((await postCheckout(app, { items: lines(100) })).status, 201);
+    const response = await postCheckout(app, { items: lines(101) });
+    assertProblem(response, 422, 'cart_too_large');
+    assert.deepEqual(fieldsOf(response), ['items']);
+  });
+
+  it('when the cart has more than 25 different products, answers 422 cart_too_large', async (t) => {
     const products = Array.from({ length: 26 }, (_, index) => ({
       id: `SKU-${index}`,
       name: `Item ${index}`,
@@ -112,7 +125,7 @@ describe('POST /api/checkout with JSON', () => {
       201,
     );
     const response = await postCheckout(app, { items: products.map(({ id }) => ({ product: id })) });
-    assertProblem(response, 422, 'validation_error');
+    assertProblem(response, 422, 'cart_too_large');
     assert.deepEqual(fieldsOf(response), ['items']);
   });
 

@@ -18,6 +18,17 @@ const failures = {
     pt: 'Este botão não tem produto. Fale com a loja.',
     es: 'Este botón no tiene producto. Contacta a la tienda.',
   },
+  'a cart with more than 25 different products': {
+    button: (endpoint: string) =>
+      html`<checkout-button
+        .items=${Array.from({ length: 26 }, (_, index) => ({ product: `SKU-${index}` }))}
+        endpoint=${endpoint}
+      ></checkout-button>`,
+    code: 'cart_too_large',
+    en: 'This cart has too many items. Please remove some and try again.',
+    pt: 'Este carrinho tem itens demais. Remova alguns e tente de novo.',
+    es: 'Este carrito tiene demasiados artículos. Quita algunos e inténtalo de nuevo.',
+  },
   'an unknown currency': {
     button: (endpoint: string) =>
       html`<checkout-button amount="1500" currency="XXX" endpoint=${endpoint}></checkout-button>`,
