@@ -37,6 +37,14 @@ export interface LoadResult {
   latencies: number[];
 }
 
+/**
+ * What every unexpected answer of this process's runs was, by cause (`status 502`, `ECONNRESET`,
+ * `timeout`): the servers' logs see only their side, and a client that gave up leaves there no
+ * more than "request aborted".
+ */
+export const unexpectedCauses = new Map<string, number>();
+const tally = (cause: string) => unexpectedCauses.set(cause, (unexpectedCauses.get(cause) ?? 0) + 1);
+
 export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   if (options.overallRate !== undefined) return runPaced(options, options.overallRate);
   const latencies: number[] = [];
@@ -57,10 +65,18 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     );
     instance.on('response', (_client, status, _bytes, milliseconds) => {
       if (status === options.expectStatus) latencies.push(milliseconds);
-      else unexpected += 1;
+      else {
+        unexpected += 1;
+        tally(`status ${status}`);
+      }
+    });
+    // Connection errors and timeouts alike (autocannon counts a timeout in `errors` and in `timeouts`).
+    instance.on('reqError', (error: NodeJS.ErrnoException) => {
+      unexpected += 1;
+      tally(error.code ?? error.message);
     });
   });
-  return loadResult(options, result.duration, latencies, unexpected + result.errors + result.timeouts);
+  return loadResult(options, result.duration, latencies, unexpected);
 }
 
 /**
@@ -81,9 +97,12 @@ async function runPaced(options: LoadOptions, overallRate: number): Promise<Load
     const early = due - performance.now();
     if (early > 0) await sleep(early);
     const sent = performance.now();
-    const answered = send(options, agent).then((status) => {
-      if (status === options.expectStatus) latencies.push(performance.now() - sent);
-      else unexpected += 1;
+    const answered = send(options, agent).then((answer) => {
+      if (answer === options.expectStatus) latencies.push(performance.now() - sent);
+      else {
+        unexpected += 1;
+        tally(typeof answer === 'number' ? `status ${answer}` : answer);
+      }
     });
     inFlight.add(answered);
     void answered.finally(() => inFlight.delete(answered));
@@ -93,16 +112,19 @@ async function runPaced(options: LoadOptions, overallRate: number): Promise<Load
   return loadResult(options, (performance.now() - start) / 1000, latencies, unexpected);
 }
 
-/** One request; its status, or 0 for an error or a 10 s timeout. */
-function send(options: LoadOptions, agent: Agent): Promise<number> {
+/** One request; its status, or what failed: an error's code, or `timeout` after 10 s. */
+function send(options: LoadOptions, agent: Agent): Promise<number | string> {
   const headers = { ...options.headers, ...(options.idempotencyKeys && { 'idempotency-key': freshKey() }) };
   return new Promise((resolve) => {
     const req = request(options.url, { method: options.method ?? 'GET', headers, agent, timeout: 10_000 }, (res) => {
       res.resume();
       res.once('end', () => resolve(res.statusCode ?? 0));
     });
-    req.once('error', () => resolve(0));
-    req.once('timeout', () => req.destroy());
+    req.once('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? error.message));
+    req.once('timeout', () => {
+      resolve('timeout');
+      req.destroy();
+    });
     req.end(options.body);
   });
 }

@@ -26,7 +26,7 @@ import { builtEntry, startNodeFlags } from '../test/support/processes.js';
 import { widgetBudgets } from '../test/support/widget-budgets.js';
 import { measureCatalogs } from './catalog.js';
 import { type Contender, compare, cpuText, type Measured, measure } from './compare.js';
-import { checkoutBody, checkoutLoad, type LoadOptions } from './load.js';
+import { checkoutBody, checkoutLoad, type LoadOptions, unexpectedCauses } from './load.js';
 import { type MemoryResult, measureMemory } from './memory.js';
 import { startHelper } from './processes.js';
 import { startBenchProxy } from './proxy.js';
@@ -299,6 +299,7 @@ async function main(): Promise<void> {
           plan: { ...plan, quietSeconds },
           targets,
           ...results,
+          unexpectedCauses: Object.fromEntries(unexpectedCauses),
           rows,
         },
         null,
@@ -310,7 +311,10 @@ async function main(): Promise<void> {
     await stopAll();
     // An unexpected answer is looked into, and the servers' logs say what it was.
     if (unexpected === 0) rmSync(logDirectory, { recursive: true, force: true });
-    else console.error(`${unexpected} unexpected answers: the servers' logs are kept in ${logDirectory}`);
+    else {
+      const causes = [...unexpectedCauses].map(([cause, count]) => `${count} × ${cause}`).join(', ');
+      console.error(`${unexpected} unexpected answers (${causes}): the servers' logs are kept in ${logDirectory}`);
+    }
   }
 }
 
