@@ -60,7 +60,7 @@ async function main(): Promise<void> {
   const logFile = (name: string) => join(logDirectory, `${name}.log`);
   const startedAt = new Date();
   const loadBefore = loadavg();
-  const catalog = parseCatalog(readFileSync(demoCatalogPath, 'utf8'));
+  const catalog = parseCatalog(readFileSync(demoCatalogPath));
   const upstreamBody = JSON.stringify(priceCheckout(checkoutRequest.parse(checkoutBody), catalog, undefined));
   const nodeFlags = startNodeFlags;
   const timing = { loadSeconds: plan.loadSeconds, warmupSeconds: plan.warmupSeconds };

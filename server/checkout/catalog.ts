@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { PublicProduct } from '../../contract/checkout.js';
 import { currencies } from '../../contract/currencies.js';
+import { parseCatalogJson } from './catalog-json.js';
 
 /**
  * A price in the currency's minor unit; a decimal is the common mistake, so its message shows the fix.
@@ -56,12 +57,11 @@ export interface Catalog {
   readonly publicProducts: readonly PublicProduct[];
 }
 
-/** Parses catalog JSON text; the thrown messages name the product id and the field. */
-export function parseCatalog(text: string): Catalog {
+/** Parses a catalog file's bytes (UTF-8 JSON); the thrown messages name the product id and the field. */
+export function parseCatalog(bytes: Buffer): Catalog {
   let json: unknown;
   try {
-    // Editors on Windows save UTF-8 with a byte order mark, which JSON.parse refuses.
-    json = JSON.parse(text.replace(/^\uFEFF/, ''));
+    json = parseCatalogJson(bytes);
   } catch (error) {
     throw new CatalogError([`not valid JSON (${(error as Error).message})`]);
   }

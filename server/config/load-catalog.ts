@@ -13,11 +13,11 @@ type Loaded = { catalog: Catalog; source: CatalogSource; warnings: string[] } | 
  * it would sell the demo's products at the demo's prices, so a provider that makes checkout links
  * then needs CATALOG_FILE, and one that only makes payment-method set-ups gets no catalog.
  */
-export function loadCatalog(present: Readonly<Record<string, string>>, readText: (path: string) => string): Loaded {
+export function loadCatalog(present: Readonly<Record<string, string>>, readFile: (path: string) => Buffer): Loaded {
   const file = present.CATALOG_FILE;
-  if (file !== undefined) return fromFile(file, false, readText);
+  if (file !== undefined) return fromFile(file, false, readFile);
   const real = providerModules.filter((module) => present[module.enabledBy] !== undefined);
-  if (real.length === 0) return fromFile(demoCatalogPath, true, readText);
+  if (real.length === 0) return fromFile(demoCatalogPath, true, readFile);
   const selling = real.filter((module) => module.makes.includes('createCheckoutLink'));
   if (selling.length > 0) {
     return {
@@ -30,15 +30,15 @@ export function loadCatalog(present: Readonly<Record<string, string>>, readText:
   return { catalog: emptyCatalog, source: { none: `${names} only makes payment-method set-ups` }, warnings: [] };
 }
 
-function fromFile(file: string, demo: boolean, readText: (path: string) => string): Loaded {
-  let text: string;
+function fromFile(file: string, demo: boolean, readFile: (path: string) => Buffer): Loaded {
+  let bytes: Buffer;
   try {
-    text = readText(file);
+    bytes = readFile(file);
   } catch (error) {
     return { problems: [unreadable(file, error as NodeJS.ErrnoException)] };
   }
   try {
-    const catalog = parseCatalog(text);
+    const catalog = parseCatalog(bytes);
     const warnings =
       catalog.publicProducts.length === 0
         ? [`CATALOG_FILE: ${file} has no products, so only value-only links and payment-method set-ups can work`]

@@ -149,7 +149,9 @@ describe('the fake Pagou', () => {
       return pagouContractViolations({ ...valid, body }).length === 0;
     };
     const catalogWith = (url: string) =>
-      parseCatalog(JSON.stringify({ products: [{ id: 'A', name: 'A', price: 1, currency: 'BRL', image_url: url }] }));
+      parseCatalog(
+        Buffer.from(JSON.stringify({ products: [{ id: 'A', name: 'A', price: 1, currency: 'BRL', image_url: url }] })),
+      );
     const taken = [
       'https://img.example/a.png',
       'HTTPS://img.example/shirts/a%20b.png?size=2&v=3#front',
