@@ -16,7 +16,7 @@
 
 /** Small enough that a slice's text, even as a two-byte string, is an ordinary young object. */
 const SLICE_BYTES = 32 * 1024;
-/** `},` inside strings or nested values, past which a file is parsed whole rather than slice by slice. */
+/** How many `},` inside strings or nested values one slice may meet before the file is parsed whole instead. */
 const ATTEMPTS_PER_SLICE = 16;
 const OPEN_BRACKET = 0x5b;
 const CLOSE_BRACKET = 0x5d;
