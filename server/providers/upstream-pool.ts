@@ -1,4 +1,10 @@
-import { Agent as HttpAgent, request as httpRequest } from 'node:http';
+import {
+  type ClientRequest,
+  Agent as HttpAgent,
+  request as httpRequest,
+  type IncomingMessage,
+  type RequestOptions,
+} from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { urlToHttpOptions } from 'node:url';
 
@@ -15,8 +21,8 @@ export const UPSTREAM_IDLE_MS = 120_000;
 
 /** Keep-alive connections to the providers, shared by every provider of one proxy. */
 export interface UpstreamPool {
-  /** The agent for a provider URL's scheme. */
-  agentFor(url: URL): HttpAgent;
+  /** A request to a provider URL, over the pooled connections for its scheme; the caller ends it. */
+  request(url: URL, options: RequestOptions, onResponse: (response: IncomingMessage) => void): ClientRequest;
   /**
    * Opens a connection to `url`'s server for the next call to it, unless one is open already (idle
    * or in use): an `OPTIONS` request for `url` without credentials, safe by definition, whose answer
@@ -43,23 +49,26 @@ export function upstreamPool(maxSockets: number): UpstreamPool {
   } as const;
   const http = new HttpAgent(options);
   const https = new HttpsAgent(options);
-  const agentFor = (url: URL) => (url.protocol === 'https:' ? https : http);
+  const schemeOf = (url: URL) =>
+    url.protocol === 'https:' ? { agent: https, send: httpsRequest } : { agent: http, send: httpRequest };
+  const request: UpstreamPool['request'] = (url, options, onResponse) => {
+    const { agent, send } = schemeOf(url);
+    return send(url, { ...options, agent }, onResponse);
+  };
   return {
-    agentFor,
+    request,
     warm(url, timeoutMs) {
       const target = new URL(url);
-      const agent = agentFor(target);
+      const { agent } = schemeOf(target);
       // The name the agent files a connection under, from the options a request to `target` gets.
       const { hostname, port } = urlToHttpOptions(target);
       const name = agent.getName({ host: hostname, port: port ?? (target.protocol === 'https:' ? 443 : 80) });
       if (agent.freeSockets[name]?.length || agent.sockets[name]?.length) return;
-      const request = (target.protocol === 'https:' ? httpsRequest : httpRequest)(
-        target,
-        { method: 'OPTIONS', agent, signal: AbortSignal.timeout(timeoutMs) },
-        (response) => response.resume(),
+      const warmUp = request(target, { method: 'OPTIONS', signal: AbortSignal.timeout(timeoutMs) }, (response) =>
+        response.resume(),
       );
-      request.once('error', () => {});
-      request.end();
+      warmUp.once('error', () => {});
+      warmUp.end();
     },
     close() {
       http.destroy();

@@ -1,5 +1,4 @@
-import { request as httpRequest, type IncomingMessage } from 'node:http';
-import { request as httpsRequest } from 'node:https';
+import type { IncomingMessage } from 'node:http';
 import { promisify } from 'node:util';
 import { brotliDecompress, gunzip, inflate, inflateRaw, type ZlibOptions } from 'node:zlib';
 import { safeCheckoutUrl } from '../../contract/safe-url.js';
@@ -132,14 +131,10 @@ function send(
   return new Promise((resolve, reject) => {
     const target = new URL(url);
     let answered = false;
-    const request = (target.protocol === 'https:' ? httpsRequest : httpRequest)(
-      target,
-      { method: 'POST', headers, signal, agent: pool.agentFor(target) },
-      (response) => {
-        answered = true;
-        resolve(response);
-      },
-    );
+    const request = pool.request(target, { method: 'POST', headers, signal }, (response) => {
+      answered = true;
+      resolve(response);
+    });
     request.once('error', reject);
     // A connection that ends without a response or an error (Node drops a 101 Switching Protocols
     // this way) would otherwise leave the call pending after the signal's listener is gone. Every
