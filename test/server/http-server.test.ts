@@ -1,14 +1,19 @@
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { type AddressInfo, connect, type Socket } from 'node:net';
 import { describe, it, type TestContext } from 'node:test';
+import { setFlagsFromString } from 'node:v8';
 import { createHttpServer, type HttpServerOptions, REQUEST_TIMEOUT_MS } from '../../server/http/http-server.js';
 import { testApp } from './support.js';
 
 /** The proxy on a loopback port behind the server `start` builds; closed after the test. */
-async function listening(t: TestContext, options: HttpServerOptions): Promise<{ server: Server; port: number }> {
-  const server = createHttpServer(testApp().app, options);
+async function listening(
+  t: TestContext,
+  options: HttpServerOptions,
+  env: Record<string, string> = {},
+): Promise<{ server: Server; port: number }> {
+  const server = createHttpServer(testApp(env).app, options);
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   t.after(() => {
@@ -76,5 +81,38 @@ describe('the HTTP server', () => {
     const health = await fetch(`http://127.0.0.1:${port}/healthz`);
     assert.equal(health.status, 200);
     held[1]!.client.destroy();
+  });
+
+  it("gives every checkout's request one hidden class, and its response another, so that reading their properties stays fast", async (t) => {
+    // V8's own checks, which functions compiled after this flag may call.
+    setFlagsFromString('--allow-natives-syntax');
+    const sameHiddenClass = new Function('a', 'b', 'return %HaveSameMap(a, b)') as (a: object, b: object) => boolean;
+    const hasFastProperties = new Function('a', 'return %HasFastProperties(a)') as (a: object) => boolean;
+    const origin = 'https://shop.example';
+    const { server, port } = await listening(
+      t,
+      { maxConnections: 10 },
+      { ALLOWED_ORIGINS: origin, RATE_LIMIT_PER_MINUTE: '1000' },
+    );
+    const answered: Array<{ req: IncomingMessage; res: ServerResponse }> = [];
+    server.on('request', (req: IncomingMessage, res: ServerResponse) =>
+      res.once('finish', () => answered.push({ req, res })),
+    );
+    for (let index = 0; index < 12; index += 1) {
+      const response = await fetch(`http://127.0.0.1:${port}/api/checkout`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin, 'idempotency-key': `shape-${index}` },
+        body: JSON.stringify({ items: [{ product: 'SKU-A' }] }),
+      });
+      assert.equal(response.status, 201);
+    }
+    // The first few may still see V8 settle a field's representation.
+    const [last, ...earlier] = answered.slice(4).reverse();
+    assert.ok(hasFastProperties(last!.req), 'the request keeps fast properties');
+    assert.ok(hasFastProperties(last!.res), 'the response keeps fast properties');
+    for (const { req, res } of earlier) {
+      assert.ok(sameHiddenClass(req, last!.req), 'requests share a hidden class');
+      assert.ok(sameHiddenClass(res, last!.res), 'responses share a hidden class');
+    }
   });
 });

@@ -35,10 +35,12 @@ const describe = (req: Request) => ({
  *
  * This replaced pino-http, which was the largest middleware cost per checkout (~145 µs in an outside
  * profile): it made a child logger for every request, serialising its bindings up front, and ran a
- * chain of option hooks. Here the child logger is made only when something reads `req.log` (a
- * checkout hands it to its provider: about a microsecond), and the access line is one call to
- * pino. The line's fields are the same: `req`, `res.status`, `responseTime` (ms), and the
- * checkout's `provider` and problem `code`.
+ * chain of option hooks. Here the access line is one call to pino, with the same fields: `req`,
+ * `res.status`, `responseTime` (ms), and the checkout's `provider` and problem `code`.
+ *
+ * `req.log` is a plain property, made at once (about a microsecond), not a getter that makes it on
+ * first use: a getter defined on each request gives every request a hidden class of its own (see
+ * http-server.ts), and a checkout, the request that counts, hands it to its provider anyway.
  */
 export function requestLog(logger: Logger): RequestHandler {
   return (req, res, next) => {
@@ -46,11 +48,7 @@ export function requestLog(logger: Logger): RequestHandler {
     const incoming = req.headers['x-request-id'];
     req.id = typeof incoming === 'string' && requestIdPattern.test(incoming) ? incoming : randomUUID();
     res.setHeader('x-request-id', req.id);
-    let requestLogger: Logger | undefined;
-    Object.defineProperty(req, 'log', {
-      get: () => (requestLogger ??= logger.child({ req: describe(req) })),
-      configurable: true,
-    });
+    req.log = logger.child({ req: describe(req) });
     res.once('close', () => {
       const aborted = !res.writableFinished;
       // A provider failure is not a crash: its code is logged, and a stack trace only for a real bug (res.err).
