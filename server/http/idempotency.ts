@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { hash, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Request } from 'express';
 import { ProblemError } from '../lib/problem-error.js';
@@ -67,7 +67,7 @@ export function idempotency(store: IdempotencyStore, options: IdempotencyOptions
         await admitted;
         return { answer: await produce(undefined), replayed: false };
       }
-      const fingerprint = createHash('sha256').update(JSON.stringify(request)).digest('base64url');
+      const fingerprint = hash('sha256', JSON.stringify(request), 'base64url');
       const pending: PendingRecord = { state: 'pending', fingerprint, owner: randomUUID() };
       const deadline = Date.now() + options.upstreamTimeoutMs;
 
@@ -131,5 +131,5 @@ export type Idempotency = ReturnType<typeof idempotency>;
  * client-chosen string reaches the provider as is.
  */
 function providerKey(key: string, fingerprint: string): string {
-  return `checkout-button-${createHash('sha256').update(`${key}\n${fingerprint}`).digest('base64url')}`;
+  return `checkout-button-${hash('sha256', `${key}\n${fingerprint}`, 'base64url')}`;
 }
