@@ -3,8 +3,9 @@
  * at a time. Decoding a large file whole makes one string of it, twice its size when any character
  * falls outside Latin-1 (an em dash is enough): for 100,000 products, a 58 MB string held alongside
  * the objects parsed from it. Small slices are decoded and parsed within V8's young generation
- * instead: the proxy's peak memory on the way to its first checkout fell from 172 to 138 MB, in about
- * the same time (docs/performance.md).
+ * instead, and the proxy reads the file through a reused window (`FileBytes`), so its bytes are
+ * never whole in memory either: its peak memory on the way to its first checkout fell from 172 to
+ * 114 MB with 100,000 products (docs/performance.md).
  *
  * Where the products end needs no scan in JavaScript: a slice ends at a `},` that `Buffer.indexOf`
  * finds past its nominal size. Such a `},` may sit inside a string or a nested value instead; the
@@ -14,6 +15,8 @@
  * `JSON.parse`'s own message.
  */
 
+import type { Bytes } from '../lib/file-bytes.js';
+
 /** Small enough that a slice's text, even as a two-byte string, is an ordinary young object. */
 const SLICE_BYTES = 32 * 1024;
 /** How many `},` inside strings or nested values one slice may meet before the file is parsed whole instead. */
@@ -21,27 +24,27 @@ const ATTEMPTS_PER_SLICE = 16;
 const OPEN_BRACKET = 0x5b;
 const CLOSE_BRACKET = 0x5d;
 const PRODUCT_END = Buffer.from('},');
-const BYTE_ORDER_MARK = Buffer.from([0xef, 0xbb, 0xbf]);
+const BYTE_ORDER_MARK = '\xef\xbb\xbf';
 /** After the array, the file's closing brace and JSON's own whitespace only (not `trim()`'s wider set). */
 const FILE_END = /^\}[ \t\n\r]*$/;
 
 /** The file's value; throws `JSON.parse`'s SyntaxError for text that is not JSON. */
-export function parseCatalogJson(file: Buffer, sliceBytes = SLICE_BYTES): unknown {
+export function parseCatalogJson(file: Bytes, sliceBytes = SLICE_BYTES): unknown {
   // Editors on Windows save UTF-8 with a byte order mark, which JSON.parse refuses.
-  const json = file.subarray(0, 3).equals(BYTE_ORDER_MARK) ? file.subarray(3) : file;
-  return inSlices(json, sliceBytes) ?? JSON.parse(json.toString('utf8'));
+  const start = file.toString('latin1', 0, 3) === BYTE_ORDER_MARK ? 3 : 0;
+  return inSlices(file, start, sliceBytes) ?? JSON.parse(file.toString('utf8', start));
 }
 
 /**
  * `{…, "products": [ … ]}` with the array last, its products parsed slice by slice; undefined for
  * any other shape, or when a slice does not parse.
  */
-function inSlices(json: Buffer, sliceBytes: number): unknown {
-  const open = json.indexOf(OPEN_BRACKET);
+function inSlices(json: Bytes, start: number, sliceBytes: number): unknown {
+  const open = json.indexOf(OPEN_BRACKET, start);
   const close = json.lastIndexOf(CLOSE_BRACKET);
   if (open < 0 || close < open || !FILE_END.test(json.toString('utf8', close + 1))) return undefined;
   // Everything before the array, closed as if the array were empty: the file's other keys, checked.
-  const file = tryParse(`${json.toString('utf8', 0, open + 1)}]}`) as { products?: unknown } | undefined;
+  const file = tryParse(`${json.toString('utf8', start, open + 1)}]}`) as { products?: unknown } | undefined;
   if (!Array.isArray(file?.products)) return undefined;
 
   const products: unknown[] = [];
@@ -59,7 +62,7 @@ function inSlices(json: Buffer, sliceBytes: number): unknown {
 
 /** The products from `from` to the first `},` past `sliceBytes` at which they parse (or to the array's end). */
 function nextSlice(
-  json: Buffer,
+  json: Bytes,
   from: number,
   close: number,
   sliceBytes: number,

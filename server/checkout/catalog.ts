@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { PublicProduct } from '../../contract/checkout.js';
 import { currencies } from '../../contract/currencies.js';
+import type { Bytes } from '../lib/file-bytes.js';
 import { parseCatalogJson } from './catalog-json.js';
 
 /**
@@ -58,7 +59,7 @@ export interface Catalog {
 }
 
 /** Parses a catalog file's bytes (UTF-8 JSON); the thrown messages name the product id and the field. */
-export function parseCatalog(bytes: Buffer): Catalog {
+export function parseCatalog(bytes: Bytes): Catalog {
   let json: unknown;
   try {
     json = parseCatalogJson(bytes);

@@ -1,5 +1,7 @@
+import { closeSync, openSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { type Catalog, CatalogError, emptyCatalog, parseCatalog } from '../checkout/catalog.js';
+import { FileBytes } from '../lib/file-bytes.js';
 import { demoCatalogPath } from '../lib/paths.js';
 import { providerModules } from '../providers/registry.js';
 
@@ -13,11 +15,11 @@ type Loaded = { catalog: Catalog; source: CatalogSource; warnings: string[] } | 
  * it would sell the demo's products at the demo's prices, so a provider that makes checkout links
  * then needs CATALOG_FILE, and one that only makes payment-method set-ups gets no catalog.
  */
-export function loadCatalog(present: Readonly<Record<string, string>>, readFile: (path: string) => Buffer): Loaded {
+export function loadCatalog(present: Readonly<Record<string, string>>, openFile: (path: string) => number): Loaded {
   const file = present.CATALOG_FILE;
-  if (file !== undefined) return fromFile(file, false, readFile);
+  if (file !== undefined) return fromFile(file, false, openFile);
   const real = providerModules.filter((module) => present[module.enabledBy] !== undefined);
-  if (real.length === 0) return fromFile(demoCatalogPath, true, readFile);
+  if (real.length === 0) return fromFile(demoCatalogPath, true, openFile);
   const selling = real.filter((module) => module.makes.includes('createCheckoutLink'));
   if (selling.length > 0) {
     return {
@@ -30,15 +32,14 @@ export function loadCatalog(present: Readonly<Record<string, string>>, readFile:
   return { catalog: emptyCatalog, source: { none: `${names} only makes payment-method set-ups` }, warnings: [] };
 }
 
-function fromFile(file: string, demo: boolean, readFile: (path: string) => Buffer): Loaded {
-  let bytes: Buffer;
+/** A file descriptor for reading `path`. */
+export const openForReading = (path: string): number => openSync(path, 'r');
+
+function fromFile(file: string, demo: boolean, openFile: (path: string) => number): Loaded {
+  let fd: number | undefined;
   try {
-    bytes = readFile(file);
-  } catch (error) {
-    return { problems: [unreadable(file, error as NodeJS.ErrnoException)] };
-  }
-  try {
-    const catalog = parseCatalog(bytes);
+    fd = openFile(file);
+    const catalog = parseCatalog(new FileBytes(fd));
     const warnings =
       catalog.publicProducts.length === 0
         ? [`CATALOG_FILE: ${file} has no products, so only value-only links and payment-method set-ups can work`]
@@ -46,7 +47,11 @@ function fromFile(file: string, demo: boolean, readFile: (path: string) => Buffe
     return { catalog, source: { file, demo }, warnings };
   } catch (error) {
     if (error instanceof CatalogError) return { problems: error.problems };
+    if (typeof (error as NodeJS.ErrnoException).code === 'string')
+      return { problems: [unreadable(file, error as NodeJS.ErrnoException)] };
     throw error;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
 }
 

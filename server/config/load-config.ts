@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { Catalog } from '../checkout/catalog.js';
 import { MIN_SECRET_BYTES } from '../checkout/customer-token.js';
@@ -20,7 +19,7 @@ import {
 import { type LogLevel, logLevels } from '../lib/logger.js';
 import type { ConfiguredProvider } from '../providers/provider.js';
 import { providerModules } from '../providers/registry.js';
-import { type CatalogSource, loadCatalog } from './load-catalog.js';
+import { type CatalogSource, loadCatalog, openForReading } from './load-catalog.js';
 
 export interface Config {
   port: number;
@@ -161,7 +160,7 @@ export class ConfigError extends Error {
  * each variable is parsed on its own, so one bad value hides no other problem, cross-field ones included.
  * Empty strings count as unset.
  */
-export function loadConfig(env: Environment, readFile: (path: string) => Buffer = readFileSync): Config {
+export function loadConfig(env: Environment, openFile: (path: string) => number = openForReading): Config {
   const present = Object.fromEntries(
     environmentVariables.flatMap((name) => (env[name]?.trim() ? [[name, env[name].trim()]] : [])),
   );
@@ -177,7 +176,7 @@ export function loadConfig(env: Environment, readFile: (path: string) => Buffer 
   }
   problems.push(...crossProblems(values));
 
-  const catalog = loadCatalog(present, readFile);
+  const catalog = loadCatalog(present, openFile);
   if ('problems' in catalog) problems.push(...catalog.problems.map((problem) => `CATALOG_FILE: ${problem}`));
   if (problems.length > 0 || 'problems' in catalog) throw new ConfigError(problems);
 

@@ -5,9 +5,13 @@
  * small generated files; the 32 KB slices of real files take the same path.
  */
 import assert from 'node:assert/strict';
+import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { parseCatalogJson } from '../../server/checkout/catalog-json.js';
+import { FileBytes } from '../../server/lib/file-bytes.js';
 
 /** Strings rich in what a cut could land on: braces, brackets, commas, quotes, escapes, characters outside Latin-1. */
 const trickyString = fc.string({
@@ -64,6 +68,30 @@ describe('parseCatalogJson', () => {
         assert.deepEqual(parseCatalogJson(Buffer.from(text), slice), JSON.parse(text));
       }),
       { numRuns: 2000 },
+    );
+  });
+
+  it('read from the file through a window of a few bytes, gives the same', (t) => {
+    const directory = mkdtempSync(join(tmpdir(), 'catalog-json-'));
+    t.after(() => rmSync(directory, { recursive: true, force: true }));
+    const path = join(directory, 'catalog.json');
+    fc.assert(
+      fc.property(
+        catalogText,
+        sliceBytes,
+        fc.integer({ min: 1, max: 64 }),
+        fc.boolean(),
+        (text, slice, window, mark) => {
+          writeFileSync(path, `${mark ? '\uFEFF' : ''}${text}`);
+          const fd = openSync(path, 'r');
+          try {
+            assert.deepEqual(parseCatalogJson(new FileBytes(fd, window), slice), JSON.parse(text));
+          } finally {
+            closeSync(fd);
+          }
+        },
+      ),
+      { numRuns: 1000 },
     );
   });
 
