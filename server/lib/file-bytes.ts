@@ -6,6 +6,7 @@ export interface Bytes {
   indexOf(value: number | Uint8Array, from: number): number;
   lastIndexOf(value: number): number;
   toString(encoding: 'utf8' | 'latin1', start?: number, end?: number): string;
+  copy(target: Uint8Array, targetStart: number, sourceStart: number, sourceEnd: number): number;
 }
 
 const WINDOW_BYTES = 256 * 1024;
@@ -57,6 +58,11 @@ export class FileBytes implements Bytes {
   toString(encoding: 'utf8' | 'latin1', start = 0, end = this.length): string {
     this.#read(start, end);
     return this.#held().toString(encoding, start - this.#start, end - this.#start);
+  }
+
+  copy(target: Uint8Array, targetStart: number, sourceStart: number, sourceEnd: number): number {
+    this.#read(sourceStart, sourceEnd);
+    return this.#window.copy(target, targetStart, sourceStart - this.#start, sourceEnd - this.#start);
   }
 
   #held(): Buffer {

@@ -1,6 +1,7 @@
 /**
- * A file's bytes read through a reused window, against the same bytes in one Buffer: searches and
- * decoding give the same answers for any window size, matches that straddle two windows included.
+ * A file's bytes read through a reused window, against the same bytes in one Buffer: searches,
+ * copies and decoding give the same answers for any window size, matches that straddle two windows
+ * included.
  */
 import assert from 'node:assert/strict';
 import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
@@ -43,10 +44,11 @@ const operation = fc.oneof(
     start: fc.nat(90),
     length: fc.nat(90),
   }),
+  fc.record({ kind: fc.constant('copy' as const), start: fc.nat(90), length: fc.nat(90), targetStart: fc.nat(4) }),
 );
 
 describe('FileBytes', () => {
-  it('for any bytes and any window, answers every search and decoding as the Buffer of the same bytes does', () => {
+  it('for any bytes and any window, answers every search, copy and decoding as the Buffer of the same bytes does', () => {
     fc.assert(
       fc.property(
         bytes,
@@ -61,6 +63,15 @@ describe('FileBytes', () => {
                 assert.equal(file.indexOf(value, op.from), buffer.indexOf(value, op.from), JSON.stringify(op));
               } else if (op.kind === 'lastIndexOf') {
                 assert.equal(file.lastIndexOf(op.value), buffer.lastIndexOf(op.value), JSON.stringify(op));
+              } else if (op.kind === 'copy') {
+                const start = Math.min(op.start, buffer.length);
+                const end = Math.min(start + op.length, buffer.length);
+                const [fromFile, fromBuffer] = [Buffer.alloc(100), Buffer.alloc(100)];
+                assert.equal(
+                  file.copy(fromFile, op.targetStart, start, end),
+                  buffer.copy(fromBuffer, op.targetStart, start, end),
+                );
+                assert.deepEqual(fromFile, fromBuffer, JSON.stringify(op));
               } else {
                 const start = Math.min(op.start, buffer.length);
                 const end = Math.min(start + op.length, buffer.length);
