@@ -46,7 +46,8 @@ export function createHttpServer(
  * requests shared a shape, and every property access on one in Express, its router and the proxy
  * missed its inline cache. Made as the app's, the switch does nothing and requests share shapes.
  * Subclasses, as Node's `IncomingMessage` and `ServerResponse` options expect, keep Node's own
- * object layout; they become the app's prototypes, in front of the ones Express made.
+ * object layout; they become the app's prototypes, in front of the ones Express made. (The approach
+ * of expressjs/express#5998. A sub-app would still switch prototypes; the proxy mounts none.)
  */
 function bornWithAppPrototypes(app: Express) {
   class AppRequest extends IncomingMessage {}
